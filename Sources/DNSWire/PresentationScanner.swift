@@ -1,0 +1,133 @@
+/// One whitespace-separated field of zone-file text (RFC 1035 §5.1).
+struct PresentationToken {
+    /// The field as written, escapes intact, without surrounding quotes.
+    var raw: [UInt8]
+    var isQuoted: Bool
+
+    var text: String { String(decoding: raw, as: UTF8.self) }
+
+    /// The field with `\X` and `\DDD` escapes resolved, as a character-string holds it.
+    func unescaped() throws(PresentationError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var index = 0
+        while index < raw.count {
+            let byte = raw[index]
+            guard byte == UInt8(ascii: "\\") else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            index += 1
+            guard index < raw.count else {
+                throw PresentationError("text ends with a lone backslash; escape it as \\\\")
+            }
+            if let value = decimalEscape(raw, at: index) {
+                out.append(value)
+                index += 3
+            } else if isDecimalDigit(raw[index]) {
+                throw PresentationError("bad escape in \"\(text)\"; \\DDD takes exactly three digits from 000 to 255")
+            } else {
+                out.append(raw[index])
+                index += 1
+            }
+        }
+        return out
+    }
+}
+
+/// Splits zone-file text into fields: whitespace separates, `"…"` quotes (with backslash escapes
+/// inside), parentheses only group lines, and `;` starts a comment to the end of the line.
+func scanPresentation(_ text: some StringProtocol) throws(PresentationError) -> [PresentationToken] {
+    let bytes = Array(text.utf8)
+    var tokens: [PresentationToken] = []
+    var index = 0
+    while index < bytes.count {
+        let byte = bytes[index]
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+             UInt8(ascii: "("), UInt8(ascii: ")"):
+            index += 1
+        case UInt8(ascii: ";"):
+            while index < bytes.count && bytes[index] != UInt8(ascii: "\n") { index += 1 }
+        case UInt8(ascii: "\""):
+            index += 1
+            var raw: [UInt8] = []
+            var closed = false
+            while index < bytes.count {
+                let inner = bytes[index]
+                if inner == UInt8(ascii: "\"") {
+                    closed = true
+                    index += 1
+                    break
+                }
+                raw.append(inner)
+                if inner == UInt8(ascii: "\\") && index + 1 < bytes.count {
+                    raw.append(bytes[index + 1])
+                    index += 1
+                }
+                index += 1
+            }
+            guard closed else { throw PresentationError("unterminated quoted string; close it with \"") }
+            tokens.append(PresentationToken(raw: raw, isQuoted: true))
+        default:
+            var raw: [UInt8] = []
+            scan: while index < bytes.count {
+                let inner = bytes[index]
+                switch inner {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+                     UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ";"), UInt8(ascii: "\""):
+                    break scan
+                case UInt8(ascii: "\\") where index + 1 < bytes.count:
+                    raw.append(inner)
+                    raw.append(bytes[index + 1])
+                    index += 2
+                default:
+                    raw.append(inner)
+                    index += 1
+                }
+            }
+            tokens.append(PresentationToken(raw: raw, isQuoted: false))
+        }
+    }
+    return tokens
+}
+
+/// Reads a time in seconds: a plain number, or BIND's units (`1w2d3h4m5s`, case-insensitive).
+/// Returns nil for anything else or a value above 2^32 − 1.
+func parseTimeValue(_ text: some StringProtocol) -> UInt32? {
+    var total: UInt64 = 0
+    var current: UInt64 = 0
+    var digits = 0
+    var sawUnit = false
+    for byte in text.utf8 {
+        if isDecimalDigit(byte) {
+            current = current * 10 + UInt64(byte - 48)
+            digits += 1
+            guard current <= UInt64(UInt32.max) else { return nil }
+            continue
+        }
+        let multiplier: UInt64
+        switch asciiLowercased(byte) {
+        case UInt8(ascii: "s"): multiplier = 1
+        case UInt8(ascii: "m"): multiplier = 60
+        case UInt8(ascii: "h"): multiplier = 3600
+        case UInt8(ascii: "d"): multiplier = 86400
+        case UInt8(ascii: "w"): multiplier = 604_800
+        default: return nil
+        }
+        guard digits > 0 else { return nil }
+        total += current * multiplier
+        guard total <= UInt64(UInt32.max) else { return nil }
+        current = 0
+        digits = 0
+        sawUnit = true
+    }
+    // Trailing digits without a unit are seconds ("1h30" is 3630), as BIND reads them.
+    if digits > 0 {
+        total += current
+    } else if !sawUnit {
+        return nil
+    }
+    return total <= UInt64(UInt32.max) ? UInt32(total) : nil
+}
