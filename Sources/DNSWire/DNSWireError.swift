@@ -5,13 +5,12 @@
 public enum DNSWireError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The message ends before a field that must be there.
     case truncated(at: Int)
-    /// A label length byte above 63 (RFC 1035 §2.3.4).
-    case labelTooLong(at: Int)
     /// A name longer than 255 octets in wire form, counting every length byte and the root.
     case nameTooLong(at: Int)
     /// A compression pointer that points at or after the label run it was found in, or past the message.
     case badPointer(at: Int)
-    /// A label type other than normal (0b00) or pointer (0b11): RFC 6891 §5 retired the others.
+    /// A label type other than normal (0b00) or pointer (0b11): RFC 6891 §5 retired the others. A
+    /// length byte of 64 or more is such a type, so this is also how a label over 63 octets shows.
     case badLabelType(at: Int)
     /// RDATA that does not match its type's format, or whose RDLENGTH disagrees with its content.
     case badRData(at: Int, type: RRType, reason: String)
@@ -38,7 +37,6 @@ public enum DNSWireError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .truncated(let at): "message truncated at offset \(at)"
-        case .labelTooLong(let at): "label longer than 63 octets at offset \(at)"
         case .nameTooLong(let at): "name longer than 255 octets at offset \(at)"
         case .badPointer(let at): "compression pointer at offset \(at) does not point backwards into the message"
         case .badLabelType(let at): "unsupported label type at offset \(at)"

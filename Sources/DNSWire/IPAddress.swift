@@ -83,8 +83,8 @@ public struct IPv6Address: Hashable, Sendable, Comparable, CustomStringConvertib
             return nil
         }
         while index < chars.count {
-            // An IPv4 tail is the rest of the text when it holds a dot.
-            if chars[index...].contains(UInt8(ascii: ".")) {
+            // An IPv4 tail is the last group when it holds a dot.
+            if chars[index...].contains(UInt8(ascii: ".")) && !chars[index...].contains(UInt8(ascii: ":")) {
                 guard groups.count <= 6, let v4 = IPv4Address(String(decoding: chars[index...], as: UTF8.self))
                 else { return nil }
                 groups.append(UInt16(truncatingIfNeeded: v4.value >> 16))
