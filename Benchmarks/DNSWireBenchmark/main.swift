@@ -1,7 +1,7 @@
 // Measures the DNS wire codec on the messages a server handles most: parsing a one-question query and
 // writing a typical 3-answer response. See Benchmarks/README.md for the procedure.
 //
-// Usage: DNSWireBenchmark [--iterations N] [--rounds R] [--case NAME]
+// Usage: DNSWireBenchmark [--iterations N] [--rounds R] [--warmup W] [--case NAME]
 // Prints one line per case: median ns per message, messages per second, and the spread of the rounds.
 import DNSWire
 #if canImport(Glibc)
@@ -66,15 +66,17 @@ let cases = [
 
 var iterations = 1_000_000
 var rounds = 5
+var warmup = 10_000
 var only: String? = nil
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--iterations": iterations = Int(arguments.next() ?? "") ?? iterations
     case "--rounds": rounds = Int(arguments.next() ?? "") ?? rounds
+    case "--warmup": warmup = Int(arguments.next() ?? "") ?? warmup
     case "--case": only = arguments.next()
     default:
-        print("usage: DNSWireBenchmark [--iterations N] [--rounds R] [--case \(cases.map(\.name).joined(separator: "|"))]")
+        print("usage: DNSWireBenchmark [--iterations N] [--rounds R] [--warmup W] [--case \(cases.map(\.name).joined(separator: "|"))]")
         exit(64)
     }
 }
@@ -82,7 +84,7 @@ while let argument = arguments.next() {
 let clock = ContinuousClock()
 var total = 0
 for benchmark in cases where only == nil || benchmark.name == only {
-    _ = try benchmark.run(min(iterations, 10_000))  // warm caches and the allocator
+    _ = try benchmark.run(warmup)  // warm caches and the allocator
     var perMessage: [Double] = []
     for _ in 0..<rounds {
         var result = 0

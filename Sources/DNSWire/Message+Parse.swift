@@ -56,7 +56,8 @@ extension Message {
                                     allowsOPT: Bool) throws(DNSWireError) -> [ResourceRecord] {
         var records: [ResourceRecord] = []
         guard count > 0 else { return records }
-        records.reserveCapacity(count)
+        // One record may be the OPT, which is not kept: reserving for it would allocate for nothing.
+        if count > 1 { records.reserveCapacity(count) }
         for _ in 0..<count {
             let start = reader.offset
             let name = try reader.readName()

@@ -12,6 +12,7 @@ struct WireWriter {
     init(capacity: Int = 512) {
         bytes = []
         bytes.reserveCapacity(capacity)
+        suffixes.reserveCapacity(32)  // one allocation covers a typical response's names
     }
 
     /// A point the writer can return to.
@@ -60,50 +61,60 @@ struct WireWriter {
     /// SRV targets) are still remembered, so later names may point into them.
     mutating func writeName(_ name: Name, compress: Bool) {
         name.labelBytes.withUnsafeBufferPointer { source in
-            withUnsafeTemporaryAllocation(of: (start: Int, hash: UInt32).self, capacity: 128) { labels in
-                var labelCount = 0
-                var index = 0
-                while index < source.count {
-                    labels[labelCount] = (index, 0)
-                    labelCount += 1
-                    index += 1 + Int(source[index])
-                }
-                // Hash each suffix from the root up, so equal suffixes get equal hashes.
-                var hash = fnv1aSeed
-                var label = labelCount - 1
-                while label >= 0 {
-                    let start = labels[label].start
-                    for offset in start...(start + Int(source[start])) {
-                        hash = fnv1a(hash, asciiLowercased(source[offset]))
-                    }
-                    labels[label].hash = hash
-                    label -= 1
-                }
-                var matchedLabel = labelCount
-                var matchedOffset = 0
-                if compress {
-                    search: for label in 0..<labelCount {
-                        for suffix in suffixes where suffix.hash == labels[label].hash
-                            && suffixMatches(source, from: labels[label].start, at: Int(suffix.offset)) {
-                            matchedLabel = label
-                            matchedOffset = Int(suffix.offset)
-                            break search
-                        }
-                    }
-                }
-                for label in 0..<matchedLabel {
-                    let start = labels[label].start
-                    if bytes.count <= 0x3FFF {
-                        suffixes.append((labels[label].hash, UInt16(bytes.count)))
-                    }
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start...(start + Int(source[start]))]))
-                }
-                if matchedLabel < labelCount {
-                    writeUInt16(0xC000 | UInt16(matchedOffset))
-                } else {
-                    bytes.append(0)
+            // Two small tables (at most 127 labels) so both stay on the stack, under the 1 KiB at which
+            // withUnsafeTemporaryAllocation falls back to the heap.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { starts in
+                withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 128) { hashes in
+                    writeName(source, compress: compress, starts: starts, hashes: hashes)
                 }
             }
+        }
+    }
+
+    private mutating func writeName(_ source: UnsafeBufferPointer<UInt8>, compress: Bool,
+                                    starts: UnsafeMutableBufferPointer<UInt8>,
+                                    hashes: UnsafeMutableBufferPointer<UInt32>) {
+        var labelCount = 0
+        var index = 0
+        while index < source.count {
+            starts[labelCount] = UInt8(index)
+            labelCount += 1
+            index += 1 + Int(source[index])
+        }
+        // Hash each suffix from the root up, so equal suffixes get equal hashes.
+        var hash = fnv1aSeed
+        var label = labelCount - 1
+        while label >= 0 {
+            let start = Int(starts[label])
+            for offset in start...(start + Int(source[start])) {
+                hash = fnv1a(hash, asciiLowercased(source[offset]))
+            }
+            hashes[label] = hash
+            label -= 1
+        }
+        var matchedLabel = labelCount
+        var matchedOffset = 0
+        if compress {
+            search: for label in 0..<labelCount {
+                for suffix in suffixes where suffix.hash == hashes[label]
+                    && suffixMatches(source, from: Int(starts[label]), at: Int(suffix.offset)) {
+                    matchedLabel = label
+                    matchedOffset = Int(suffix.offset)
+                    break search
+                }
+            }
+        }
+        for label in 0..<matchedLabel {
+            let start = Int(starts[label])
+            if bytes.count <= 0x3FFF {
+                suffixes.append((hashes[label], UInt16(bytes.count)))
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: source[start...(start + Int(source[start]))]))
+        }
+        if matchedLabel < labelCount {
+            writeUInt16(0xC000 | UInt16(matchedOffset))
+        } else {
+            bytes.append(0)
         }
     }
 
