@@ -16,7 +16,7 @@ let package = Package(
         .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb",
                        providers: [.apt(["libmaxminddb-dev"])]),
 
-        .target(name: "DNSWire"),
+        .target(name: "DNSWire", exclude: ["README.md"]),
 
         .executableTarget(name: "DNSWireBenchmark", dependencies: ["DNSWire"],
                           path: "Benchmarks/DNSWireBenchmark"),

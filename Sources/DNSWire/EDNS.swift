@@ -9,25 +9,69 @@ public struct EDNS: Hashable, Sendable {
     public var isDNSSECOK: Bool
     /// The other 15 flag bits, which must be zero today; kept so a message reads back as written.
     public var otherFlags: UInt16
-    public var options: [EDNSOption]
+    /// The options in wire form (code, length, data, …), kept whole so that reading a query costs one
+    /// allocation for all its options; `options` and `option(_:)` decode on demand.
+    private(set) var optionBytes: [UInt8]
 
+    /// Builds an OPT record. Each option's data must be at most 65535 octets (a programming error
+    /// otherwise: nothing read from the wire can be larger).
     public init(udpPayloadSize: UInt16 = 1232, version: UInt8 = 0, isDNSSECOK: Bool = false,
                 otherFlags: UInt16 = 0, options: [EDNSOption] = []) {
+        self.init(udpPayloadSize: udpPayloadSize, version: version, isDNSSECOK: isDNSSECOK,
+                  otherFlags: otherFlags, optionBytes: Self.encode(options))
+    }
+
+    /// Wraps option bytes already checked to be a sequence of whole options.
+    init(udpPayloadSize: UInt16, version: UInt8, isDNSSECOK: Bool, otherFlags: UInt16, optionBytes: [UInt8]) {
         self.udpPayloadSize = udpPayloadSize
         self.version = version
         self.isDNSSECOK = isDNSSECOK
         self.otherFlags = otherFlags & 0x7FFF
-        self.options = options
+        self.optionBytes = optionBytes
+    }
+
+    /// The options in the order they were written.
+    public var options: [EDNSOption] {
+        get {
+            var result: [EDNSOption] = []
+            forEachOption { code, range in result.append(EDNSOption(code: code, data: Array(optionBytes[range]))) }
+            return result
+        }
+        set { optionBytes = Self.encode(newValue) }
     }
 
     /// Octets the OPT record takes on the wire.
-    var wireLength: Int {
-        options.reduce(11) { $0 + 4 + $1.data.count }
-    }
+    var wireLength: Int { 11 + optionBytes.count }
 
     /// The first option with `code`, or nil.
     public func option(_ code: EDNSOptionCode) -> EDNSOption? {
-        options.first { $0.code == code }
+        var found: EDNSOption? = nil
+        forEachOption { optionCode, range in
+            if found == nil && optionCode == code { found = EDNSOption(code: code, data: Array(optionBytes[range])) }
+        }
+        return found
+    }
+
+    private func forEachOption(_ body: (EDNSOptionCode, Range<Int>) -> Void) {
+        var index = 0
+        while index + 4 <= optionBytes.count {
+            let code = UInt16(optionBytes[index]) << 8 | UInt16(optionBytes[index + 1])
+            let length = Int(optionBytes[index + 2]) << 8 | Int(optionBytes[index + 3])
+            body(EDNSOptionCode(code), (index + 4)..<(index + 4 + length))
+            index += 4 + length
+        }
+    }
+
+    private static func encode(_ options: [EDNSOption]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(options.reduce(0) { $0 + 4 + $1.data.count })
+        for option in options {
+            precondition(option.data.count <= 0xFFFF, "EDNS option data is at most 65535 octets")
+            bytes.append(contentsOf: [UInt8(option.code.rawValue >> 8), UInt8(option.code.rawValue & 0xFF),
+                                      UInt8(option.data.count >> 8), UInt8(option.data.count & 0xFF)])
+            bytes.append(contentsOf: option.data)
+        }
+        return bytes
     }
 
     /// The Client Subnet option (RFC 7871), or nil when there is none.

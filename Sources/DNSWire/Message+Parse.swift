@@ -84,20 +84,21 @@ extension Message {
     private static func readEDNS(_ reader: inout WireReader, payloadSize: UInt16, ttl: UInt32,
                                  length: Int) throws(DNSWireError) -> EDNS {
         try reader.require(length)
-        let end = reader.offset + length
-        var options: [EDNSOption] = []
-        while reader.offset < end {
-            let optionStart = reader.offset
-            let code = EDNSOptionCode(try reader.readUInt16())
-            let optionLength = Int(try reader.readUInt16())
-            guard reader.offset + optionLength <= end else {
-                throw .badOPT(at: optionStart, reason: "option \(code) runs past the record data")
+        let start = reader.offset
+        let end = start + length
+        // Check the options tile the record data exactly; they are kept as one block.
+        var index = start
+        while index < end {
+            guard index + 4 <= end else { throw .badOPT(at: index, reason: "option header runs past the record data") }
+            let optionLength = Int(reader.bytes[index + 2]) << 8 | Int(reader.bytes[index + 3])
+            guard index + 4 + optionLength <= end else {
+                let code = EDNSOptionCode(UInt16(reader.bytes[index]) << 8 | UInt16(reader.bytes[index + 1]))
+                throw .badOPT(at: index, reason: "option \(code) runs past the record data")
             }
-            options.append(EDNSOption(code: code, data: try reader.readBytes(optionLength)))
+            index += 4 + optionLength
         }
-        guard reader.offset == end else { throw .badOPT(at: end, reason: "option header runs past the record data") }
         return EDNS(udpPayloadSize: payloadSize, version: UInt8(truncatingIfNeeded: ttl >> 16),
                     isDNSSECOK: ttl & 0x8000 != 0, otherFlags: UInt16(truncatingIfNeeded: ttl) & 0x7FFF,
-                    options: options)
+                    optionBytes: try reader.readBytes(length))
     }
 }

@@ -132,10 +132,6 @@ extension EDNS {
         writer.writeUInt8(version)
         writer.writeUInt16((isDNSSECOK ? 0x8000 : 0) | otherFlags & 0x7FFF)
         writer.writeUInt16(UInt16(length))
-        for option in options {
-            writer.writeUInt16(option.code.rawValue)
-            writer.writeUInt16(UInt16(option.data.count))
-            writer.writeBytes(option.data)
-        }
+        writer.writeBytes(optionBytes)
     }
 }

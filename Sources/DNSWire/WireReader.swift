@@ -42,8 +42,15 @@ struct WireReader {
 
     mutating func readBytes(_ count: Int) throws(DNSWireError) -> [UInt8] {
         try require(count)
-        defer { offset += count }
-        return Array(bytes[offset..<(offset + count)])
+        let start = offset
+        offset += count
+        return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
+            if count > 0 {
+                out.baseAddress!.initialize(from: bytes.baseAddress!.advanced(by: start)
+                    .assumingMemoryBound(to: UInt8.self), count: count)
+            }
+            initialized = count
+        }
     }
 
     /// The most compression pointers one name may follow. A valid name has at most 127 labels, so a
