@@ -11,3 +11,7 @@ func fnv1a(_ hash: UInt32, _ byte: UInt8) -> UInt32 {
 }
 
 let fnv1aSeed: UInt32 = 2_166_136_261
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -53,18 +53,7 @@ extension Name: CustomStringConvertible, CustomDebugStringConvertible {
                 continue
             case UInt8(ascii: "\\"):
                 index += 1
-                guard index < bytes.count else {
-                    throw PresentationError("name \(quoted) ends with a lone backslash; escape it as \\\\")
-                }
-                if let value = decimalEscape(bytes, at: index) {
-                    out.append(value)
-                    index += 3
-                } else if isDecimalDigit(bytes[index]) {
-                    throw PresentationError("bad escape in name \(quoted); \\DDD takes exactly three digits from 000 to 255")
-                } else {
-                    out.append(bytes[index])
-                    index += 1
-                }
+                try appendEscapedOctet(bytes, at: &index, to: &out, in: "name \(quoted)")
             case 0x00...0x20, 0x7F:
                 throw PresentationError("whitespace or control character in name \(quoted); escape it as \\DDD (a space is \\032)")
             case 0x80...:
@@ -143,6 +132,24 @@ func appendDecimalEscape(_ byte: UInt8, to out: inout [UInt8]) {
 @inline(__always)
 func isDecimalDigit(_ byte: UInt8) -> Bool {
     byte &- UInt8(ascii: "0") < 10
+}
+
+/// Resolves the escape whose backslash is just before `index` (`\X` or `\DDD`): appends the octet it
+/// stands for and moves `index` past it. `shown` names the text in errors (`name "a\"`).
+func appendEscapedOctet(_ bytes: [UInt8], at index: inout Int, to out: inout [UInt8],
+                        in shown: String) throws(PresentationError) {
+    guard index < bytes.count else {
+        throw PresentationError("\(shown) ends with a lone backslash; escape it as \\\\")
+    }
+    if let value = decimalEscape(bytes, at: index) {
+        out.append(value)
+        index += 3
+    } else if isDecimalDigit(bytes[index]) {
+        throw PresentationError("bad escape in \(shown); \\DDD takes exactly three digits from 000 to 255")
+    } else {
+        out.append(bytes[index])
+        index += 1
+    }
 }
 
 /// The value of a `DDD` escape starting at `index` (just after the backslash), or nil when the three

@@ -19,18 +19,7 @@ struct PresentationToken {
                 continue
             }
             index += 1
-            guard index < raw.count else {
-                throw PresentationError("text ends with a lone backslash; escape it as \\\\")
-            }
-            if let value = decimalEscape(raw, at: index) {
-                out.append(value)
-                index += 3
-            } else if isDecimalDigit(raw[index]) {
-                throw PresentationError("bad escape in \"\(text)\"; \\DDD takes exactly three digits from 000 to 255")
-            } else {
-                out.append(raw[index])
-                index += 1
-            }
+            try appendEscapedOctet(raw, at: &index, to: &out, in: "\"\(text)\"")
         }
         return out
     }

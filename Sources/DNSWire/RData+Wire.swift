@@ -49,7 +49,7 @@ extension RData {
                 let count = Int(try bounded.readUInt8())
                 strings.append(try bounded.readBytes(count))
             }
-            data = .txt(try! TXT(strings: strings))
+            data = .txt(TXT(validatedStrings: strings))  // non-empty, each under 256 by construction
         case .srv where rrClass == .internet:
             let priority = try bounded.readUInt16()
             let weight = try bounded.readUInt16()

@@ -81,6 +81,10 @@ public enum RData: Hashable, Sendable {
             self.strings = strings
         }
 
+        init(validatedStrings: [[UInt8]]) {
+            strings = validatedStrings
+        }
+
         /// One text, split into as many 255-octet strings as it needs (how SPF and DKIM records are stored).
         public init(splitting text: [UInt8]) {
             var strings: [[UInt8]] = []

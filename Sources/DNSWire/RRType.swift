@@ -94,7 +94,3 @@ public struct RRClass: RawRepresentable, Hashable, Sendable, CustomStringConvert
         Self.mnemonics.first(where: { $0.0 == self })?.1 ?? "CLASS\(rawValue)"
     }
 }
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}
