@@ -42,15 +42,10 @@ struct WireReader {
 
     mutating func readBytes(_ count: Int) throws(DNSWireError) -> [UInt8] {
         try require(count)
-        let start = offset
-        offset += count
-        return [UInt8](unsafeUninitializedCapacity: count) { out, initialized in
-            if count > 0 {
-                out.baseAddress!.initialize(from: bytes.baseAddress!.advanced(by: start)
-                    .assumingMemoryBound(to: UInt8.self), count: count)
-            }
-            initialized = count
-        }
+        defer { offset += count }
+        guard count > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + offset,
+                                         count: count))
     }
 
     /// The most compression pointers one name may follow. A valid name has at most 127 labels, so a
@@ -99,23 +94,29 @@ struct WireReader {
         }
         offset = end
         if length == 0 { return .root }
-        let labelBytes = [UInt8](unsafeUninitializedCapacity: length) { out, initialized in
+        // Array(UnsafeBufferPointer) is the cheapest way to a new array (about 20 ns less than
+        // unsafeUninitializedCapacity, which looks up generic metadata on every call).
+        let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        if runStart == start {
+            return Name(validatedLabelBytes: Array(UnsafeBufferPointer(start: base + start, count: length)))
+        }
+        // Compressed: put the runs between pointers together on the stack; the first pass proved the layout.
+        let labelBytes = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 255) { out in
             var source = start
             var written = 0
             while written < length {
-                let byte = bytes[source]
-                if byte & 0xC0 == 0xC0 {
-                    source = Int(byte & 0x3F) << 8 | Int(bytes[source + 1])
-                    continue
+                var runEnd = source
+                while bytes[runEnd] & 0xC0 == 0 && bytes[runEnd] != 0 {
+                    runEnd += 1 + Int(bytes[runEnd])
                 }
-                let count = 1 + Int(byte)
-                for index in 0..<count {
-                    out[written + index] = bytes[source + index]
-                }
+                let count = min(runEnd - source, length - written)
+                (out.baseAddress! + written).initialize(from: base + source, count: count)
                 written += count
-                source += count
+                if written < length {
+                    source = Int(bytes[runEnd] & 0x3F) << 8 | Int(bytes[runEnd + 1])
+                }
             }
-            initialized = length
+            return Array(UnsafeBufferPointer(rebasing: out[0..<length]))
         }
         return Name(validatedLabelBytes: labelBytes)
     }
