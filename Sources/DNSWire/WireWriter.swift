@@ -8,6 +8,9 @@ struct WireWriter {
     var bytes: [UInt8]
     /// Where each name suffix written so far starts, with a hash of its lower-cased labels.
     private var suffixes: [(hash: UInt32, offset: UInt16)] = []
+    /// The last name written and where a pointer to it may point: the records of an RRset repeat
+    /// their owner, and this skips hashing and matching for them.
+    private var lastName: (labelBytes: [UInt8], offset: Int)? = nil
 
     init(capacity: Int = 512) {
         bytes = []
@@ -26,6 +29,7 @@ struct WireWriter {
     mutating func rollBack(to mark: Mark) {
         bytes.removeSubrange(mark.byteCount...)
         suffixes.removeSubrange(mark.suffixCount...)
+        lastName = nil
     }
 
     @inline(__always)
@@ -60,6 +64,11 @@ struct WireWriter {
     /// is set. Names written uncompressed (RFC 3597 §4: inside RDATA of types not in RFC 1035; RFC 2782:
     /// SRV targets) are still remembered, so later names may point into them.
     mutating func writeName(_ name: Name, compress: Bool) {
+        if compress, !name.isRoot, let lastName, lastName.labelBytes == name.labelBytes {
+            writeUInt16(0xC000 | UInt16(lastName.offset))
+            return
+        }
+        let start = bytes.count
         name.labelBytes.withUnsafeBufferPointer { source in
             // Two small tables (at most 127 labels) so both stay on the stack, under the 1 KiB at which
             // withUnsafeTemporaryAllocation falls back to the heap.
@@ -68,6 +77,15 @@ struct WireWriter {
                     writeName(source, compress: compress, starts: starts, hashes: hashes)
                 }
             }
+        }
+        // A later copy can point where this one starts, or where its own pointer points when it was
+        // nothing but a pointer.
+        if bytes[start] & 0xC0 == 0xC0 {
+            lastName = (name.labelBytes, Int(bytes[start] & 0x3F) << 8 | Int(bytes[start + 1]))
+        } else if start <= 0x3FFF {
+            lastName = (name.labelBytes, start)
+        } else {
+            lastName = nil
         }
     }
 
