@@ -6,7 +6,11 @@ let package = Package(
     name: "Switchyard",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "switchyard", targets: ["switchyard"]),
         .library(name: "DNSWire", targets: ["DNSWire"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -17,11 +21,21 @@ let package = Package(
                        providers: [.apt(["libmaxminddb-dev"])]),
 
         .target(name: "DNSWire", exclude: ["README.md"]),
+        .target(name: "Model", dependencies: ["DNSWire"], exclude: ["README.md"]),
+        .target(name: "Manifests", dependencies: ["CYAML", "DNSWire", "Model"], exclude: ["README.md"]),
+        .executableTarget(name: "switchyard", dependencies: [
+            "DNSWire", "Model", "Manifests",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
 
         .executableTarget(name: "DNSWireBenchmark", dependencies: ["DNSWire"],
                           path: "Benchmarks/DNSWireBenchmark"),
+        .executableTarget(name: "ManifestsBenchmark", dependencies: ["Manifests"],
+                          path: "Benchmarks/ManifestsBenchmark"),
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
+        .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CMaxMindDB"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,93 @@
+import Model
+
+/// One manifest file's path (as it should appear in messages) and bytes.
+public struct ManifestSource: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+}
+
+/// What compiling a set of manifests gives: the desired state when there is no error, and every
+/// diagnostic either way, in file and position order.
+public struct CompileResult: Sendable {
+    public var state: DesiredState?
+    public var diagnostics: [Diagnostic]
+    public var documentCount: Int
+    public var fileCount: Int
+
+    public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+}
+
+/// Validates manifests and compiles them into a `DesiredState`. Pure: the sources come in as bytes.
+public enum ManifestCompiler {
+    /// The order kinds are decoded in, so that every reference points at something already read.
+    static let decodeOrder: [Kind] = [.zone, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy]
+
+    public static func compile(_ sources: [ManifestSource]) -> CompileResult {
+        var diagnostics: [Diagnostic] = []
+        var documents: [ManifestDocument] = []
+        var documentCount = 0
+        for source in sources {
+            let (roots, problems) = YAMLLoader.documents(in: source.bytes, file: source.path)
+            diagnostics += problems
+            documentCount += roots.count
+            for root in roots {
+                if let document = ManifestDocument.read(root, into: &diagnostics) { documents.append(document) }
+            }
+        }
+
+        // Identity is kind/name: a second definition is an error naming the first.
+        var firstDefinition: [String: SourceLocation] = [:]
+        var unique: [ManifestDocument] = []
+        for document in documents {
+            if let first = firstDefinition[document.subject] {
+                diagnostics.append(Diagnostic(.error, at: document.nameLocation, path: "metadata.name",
+                                              "\(document.subject) is defined twice",
+                                              allowed: "each kind and name is defined once; the first definition is at \(first)"))
+            } else {
+                firstDefinition[document.subject] = document.nameLocation
+                unique.append(document)
+            }
+        }
+
+        var catalog = Catalog()
+        var claims: [OwnerClaim] = []
+        for kind in decodeOrder {
+            for document in unique where document.kind == kind {
+                var decoder = DocumentDecoder(subject: document.subject, failed: catalog.failed)
+                switch kind {
+                case .zone: catalog.zones[document.name] = decoder.decodeZone(document, claims: &claims)
+                case .monitor: catalog.monitors[document.name] = decoder.decodeMonitor(document)
+                case .notifier: catalog.notifiers[document.name] = decoder.decodeNotifier(document)
+                case .failoverPolicy:
+                    catalog.failoverPolicies[document.name] = decoder.decodeFailoverPolicy(document, catalog: catalog, claims: &claims)
+                case .weightedPolicy:
+                    catalog.weightedPolicies[document.name] = decoder.decodeWeightedPolicy(document, catalog: catalog, claims: &claims)
+                case .geoPolicy:
+                    if let policy = decoder.decodeGeoPolicy(document, catalog: catalog, claims: &claims) {
+                        catalog.geoPolicies.append(policy)
+                    }
+                }
+                if decoder.diagnostics.hasErrors { catalog.failed[kind, default: []].insert(document.name) }
+                diagnostics += decoder.diagnostics
+            }
+        }
+        diagnostics += ownerConflicts(claims, zones: catalog.zones)
+
+        let sorted = diagnostics.sortedByLocation()
+        let state = sorted.hasErrors ? nil : DesiredState(
+            zones: Array(catalog.zones.values), monitors: Array(catalog.monitors.values),
+            failoverPolicies: Array(catalog.failoverPolicies.values), weightedPolicies: Array(catalog.weightedPolicies.values),
+            geoPolicies: catalog.geoPolicies, notifiers: Array(catalog.notifiers.values))
+        return CompileResult(state: state, diagnostics: sorted, documentCount: documentCount, fileCount: sources.count)
+    }
+}

@@ -1,0 +1,91 @@
+import Model
+
+extension DocumentDecoder {
+    static let monitorFields = ["protocol", "port", "path", "host", "expectStatus", "expectBody", "interval", "timeout",
+                                "failureThreshold", "successThreshold", "tlsVerify", "caFile", "send", "expect"]
+    /// Fields that only make sense for some protocols.
+    private static let protocolFields: [String: Set<Monitor.ProbeProtocol>] = [
+        "path": [.http, .https], "host": [.http, .https], "expectStatus": [.http, .https], "expectBody": [.http, .https],
+        "tlsVerify": [.https], "caFile": [.https], "send": [.udp], "expect": [.udp],
+    ]
+
+    mutating func decodeMonitor(_ document: ManifestDocument) -> Monitor? {
+        guard let spec = fields(document.spec, "spec", allowed: Self.monitorFields) else { return nil }
+        guard let protocolNode = required(spec, "protocol", "one of \"tcp\", \"udp\", \"http\" or \"https\""),
+              let proto = choice(protocolNode, spec.path("protocol"), "protocol", Monitor.ProbeProtocol.self) else { return nil }
+        for (key, protocols) in Self.protocolFields.sorted(by: { $0.key < $1.key }) where spec.has(key) && !protocols.contains(proto) {
+            error(spec[key]!, spec.path(key), "\"\(key)\" does not apply to a \(proto.rawValue) monitor",
+                  allowed: "it applies to \(quotedList(protocols.map(\.rawValue).sorted())) monitors")
+        }
+
+        let defaultPort: Int? = switch proto {
+        case .http: 80
+        case .https: 443
+        case .tcp, .udp: nil
+        }
+        var port = defaultPort
+        if let node = spec["port"] {
+            port = integer(node, spec.path("port"), "port", 1...65535)
+        } else if defaultPort == nil {
+            error(at: spec.location, spec.path, "missing field \"port\"", allowed: "a \(proto.rawValue) monitor needs a port from 1 to 65535")
+        }
+        var path = "/"
+        if let node = spec["path"], let text = text(node, spec.path("path"), "an HTTP path such as /health") {
+            if text.hasPrefix("/") && !text.contains(where: { $0.isWhitespace }) {
+                path = text
+            } else {
+                error(node, spec.path("path"), "invalid path \"\(text)\"", allowed: "expected an absolute path without spaces, such as /health")
+            }
+        }
+        let host = spec["host"].flatMap { text($0, spec.path("host"), "a host name for the Host header and TLS SNI") }
+        let expectStatus = spec["expectStatus"].map { decodeStatuses($0, spec.path("expectStatus")) } ?? []
+        let expectBody = spec["expectBody"].flatMap { text($0, spec.path("expectBody"), "a substring the body must contain") }
+        let interval = spec["interval"].map { duration($0, spec.path("interval"), "interval", .seconds(1)...(.seconds(86400))) }
+            ?? .seconds(10)
+        let timeout = spec["timeout"].map { duration($0, spec.path("timeout"), "timeout", .milliseconds(100)...(.seconds(3600))) }
+            ?? .seconds(2)
+        if let interval, let timeout, timeout >= interval {
+            error(spec["timeout"] ?? spec["interval"] ?? document.spec, spec.path(spec.has("timeout") ? "timeout" : "interval"),
+                  "timeout \(format(timeout)) is not below the interval \(format(interval))",
+                  allowed: "a probe must finish before the next one starts")
+        }
+        let failureThreshold = spec["failureThreshold"].map { integer($0, spec.path("failureThreshold"), "failureThreshold", 1...100) } ?? 3
+        let successThreshold = spec["successThreshold"].map { integer($0, spec.path("successThreshold"), "successThreshold", 1...100) } ?? 2
+        let tlsVerify = spec["tlsVerify"].map { boolean($0, spec.path("tlsVerify")) } ?? true
+        let caFile = spec["caFile"].flatMap { text($0, spec.path("caFile"), "the path of a PEM file") }
+        let send = spec["send"].flatMap { text($0, spec.path("send"), "the payload to send") }.map { Array($0.utf8) }
+        let expect = spec["expect"].flatMap { text($0, spec.path("expect"), "a substring the reply must contain") }.map { Array($0.utf8) }
+        if proto == .udp && !spec.has("send") {
+            error(at: spec.location, spec.path, "missing field \"send\"", allowed: "a udp monitor sends a payload and waits for a reply")
+        }
+        if tlsVerify == false {
+            warning(spec["tlsVerify"]!, spec.path("tlsVerify"), "certificate checks are off",
+                    allowed: "set caFile to trust a private CA instead")
+        }
+        guard let port, let expectStatus, let interval, let timeout, let failureThreshold, let successThreshold, let tlsVerify,
+              !diagnostics.hasErrors else { return nil }
+        return Monitor(name: document.name, protocol: proto, port: UInt16(port), path: path, host: host,
+                       expectStatus: expectStatus, expectBody: expectBody, interval: interval, timeout: timeout,
+                       failureThreshold: failureThreshold, successThreshold: successThreshold, tlsVerify: tlsVerify,
+                       caFile: caFile, send: send, expect: expect)
+    }
+
+    /// Status codes (`204`) and classes (`2xx`).
+    private mutating func decodeStatuses(_ node: YAMLNode, _ path: String) -> [StatusMatch]? {
+        let expected = "HTTP status codes from 100 to 599 or classes such as 2xx"
+        guard let items = list(node, path, expected) else { return nil }
+        var result: [StatusMatch] = []
+        for (index, item) in items.enumerated() {
+            guard let text = text(item, itemPath(path, index), expected) else { return nil }
+            if let code = Int(text), (100...599).contains(code) {
+                result.append(.code(code))
+            } else if text.count == 3, text.hasSuffix("xx"), let digit = Int(text.prefix(1)), (1...5).contains(digit) {
+                result.append(.range(digit))
+            } else {
+                error(item, itemPath(path, index), "invalid status \"\(text)\"", allowed: "expected \(expected)")
+                return nil
+            }
+        }
+        return result
+    }
+}

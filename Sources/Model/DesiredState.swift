@@ -1,0 +1,50 @@
+/// Everything the manifests declare, validated and compiled: what the controller makes true.
+///
+/// Each collection is sorted by name, so two states built from the same manifests are equal and a diff
+/// of two states is deterministic.
+public struct DesiredState: Hashable, Sendable {
+    public var zones: [Zone]
+    public var monitors: [Monitor]
+    public var failoverPolicies: [FailoverPolicy]
+    public var weightedPolicies: [WeightedPolicy]
+    public var geoPolicies: [GeoPolicy]
+    public var notifiers: [Notifier]
+
+    public init(zones: [Zone] = [], monitors: [Monitor] = [], failoverPolicies: [FailoverPolicy] = [],
+                weightedPolicies: [WeightedPolicy] = [], geoPolicies: [GeoPolicy] = [], notifiers: [Notifier] = []) {
+        self.zones = zones.sorted { $0.name < $1.name }
+        self.monitors = monitors.sorted { $0.name < $1.name }
+        self.failoverPolicies = failoverPolicies.sorted { $0.name < $1.name }
+        self.weightedPolicies = weightedPolicies.sorted { $0.name < $1.name }
+        self.geoPolicies = geoPolicies.sorted { $0.name < $1.name }
+        self.notifiers = notifiers.sorted { $0.name < $1.name }
+    }
+}
+
+/// The kinds of manifest document, as written in `kind:`.
+public enum Kind: String, CaseIterable, Hashable, Sendable, Comparable {
+    case zone = "Zone"
+    case monitor = "Monitor"
+    case failoverPolicy = "FailoverPolicy"
+    case weightedPolicy = "WeightedPolicy"
+    case geoPolicy = "GeoPolicy"
+    case notifier = "Notifier"
+
+    public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A reference to a secret that never appears in a manifest, a plan or a log: only where to read it.
+public enum SecretReference: Hashable, Sendable, CustomStringConvertible {
+    /// An environment variable of the controller's process.
+    case environment(String)
+    /// A file on the controller's machine, read whole with the final newline removed.
+    case file(String)
+
+    /// The form manifests use: `env:NAME` or `file:/path`.
+    public var description: String {
+        switch self {
+        case .environment(let name): "env:\(name)"
+        case .file(let path): "file:\(path)"
+        }
+    }
+}
