@@ -47,8 +47,8 @@ extension DocumentDecoder {
                 located.append((endpoint, endpointNodes[offset], itemPath(tier.path("endpoints"), offset)))
             }
         }
+        checkMonitoredTogether(located)  // over the endpoints that did decode, even if others did not
         guard !failed, let failback else { return nil }
-        checkMonitoredTogether(located)
         if !located.contains(where: { $0.endpoint.isEnabled }) {
             warning(tiersNode, spec.path("tiers"), "every endpoint is disabled", allowed: "the policy will answer NODATA until one is enabled")
         }

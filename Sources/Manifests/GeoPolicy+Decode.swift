@@ -5,16 +5,17 @@ extension DocumentDecoder {
     mutating func decodeGeoPolicy(_ document: ManifestDocument, catalog: Catalog, claims: inout [OwnerClaim]) -> GeoPolicy? {
         guard let spec = fields(document.spec, "spec", allowed: Self.policyFields + ["networks", "regions"]) else { return nil }
         let common = decodePolicyCommon(spec, document, catalog: catalog, claims: &claims)
-        var networks: [NamedNetwork]? = []
+        var networks: [NamedNetwork] = []
+        var networksFailed = false
         if let node = spec["networks"] {
-            networks = decodeNetworks(node, spec.path("networks"))
+            (networks, networksFailed) = decodeNetworks(node, spec.path("networks"))
         }
         guard let regionsNode = required(spec, "regions", "a list of regions, one of them the default"),
-              let regionItems = list(regionsNode, spec.path("regions"), "regions"), let common, let networks else { return nil }
+              let regionItems = list(regionsNode, spec.path("regions"), "regions"), let common else { return nil }
         var regions: [GeoPolicy.Region] = []
         var regionNames: [String: Int] = [:]
         var usedNetworks: Set<String> = []
-        var failed = false
+        var failed = networksFailed
         for (index, item) in regionItems.enumerated() {
             let path = itemPath(spec.path("regions"), index)
             guard let region = decodeRegion(item, path, common: common, catalog: catalog, networks: networks) else {
@@ -49,21 +50,19 @@ extension DocumentDecoder {
                          whenAllDown: common.whenAllDown, notify: common.notify)
     }
 
-    /// `name: [CIDR, …]` pairs, in the order written.
-    private mutating func decodeNetworks(_ node: YAMLNode, _ path: String) -> [NamedNetwork]? {
+    /// `name: [CIDR, …]` pairs, in the order written. Every name is returned, even one with a bad CIDR,
+    /// so regions referring to it are not reported as well; `failed` says whether any CIDR was bad.
+    private mutating func decodeNetworks(_ node: YAMLNode, _ path: String) -> (networks: [NamedNetwork], failed: Bool) {
         guard case .mapping(let pairs) = node.content else {
             error(node, path, "found \(node.kindDescription)", allowed: "expected a mapping of network names to lists of CIDRs")
-            return nil
+            return ([], true)
         }
         var networks: [NamedNetwork] = []
         var failed = false
         for pair in pairs {
             let networkPath = "\(path).\(pair.keyText)"
-            guard let items = list(pair.value, networkPath, "CIDRs such as 10.20.0.0/16") else {
-                failed = true
-                continue
-            }
             var prefixes: [CIDR] = []
+            let items = list(pair.value, networkPath, "CIDRs such as 10.20.0.0/16") ?? []
             for (index, item) in items.enumerated() {
                 guard let text = text(item, itemPath(networkPath, index), "a CIDR such as 10.20.0.0/16") else {
                     failed = true
@@ -77,13 +76,13 @@ extension DocumentDecoder {
                     failed = true
                 }
             }
-            if items.isEmpty {
+            if prefixes.isEmpty && !failed {
                 error(pair.value, networkPath, "network \"\(pair.keyText)\" is empty", allowed: "expected at least one CIDR")
                 failed = true
             }
             networks.append(NamedNetwork(name: pair.keyText, prefixes: prefixes))
         }
-        return failed ? nil : networks
+        return (networks, failed)
     }
 
     private mutating func decodeRegion(_ node: YAMLNode, _ path: String, common: PolicyCommon, catalog: Catalog,
@@ -192,13 +191,13 @@ extension DocumentDecoder {
             error(node, path, "\"\(name)\" names both a FailoverPolicy and a WeightedPolicy",
                   allowed: "rename one of them so use: is unambiguous")
             return nil
-        case (nil, nil) where failed[.failoverPolicy, default: []].contains(name)
-            || failed[.weightedPolicy, default: []].contains(name):
-            return nil  // the policy exists but has errors of its own
         case (nil, nil):
-            let names = (Array(catalog.failoverPolicies.keys) + Array(catalog.weightedPolicies.keys)).sorted()
+            let failedNames = failed[.failoverPolicy, default: []].union(failed[.weightedPolicy, default: []])
+            if failedNames.contains(name) { return nil }  // it exists, with errors of its own
+            let names = Set(catalog.failoverPolicies.keys).union(catalog.weightedPolicies.keys).union(failedNames).sorted()
             let hint = closestMatch(to: name, in: names).map { "did you mean \"\($0)\"?" }
-                ?? "expected the name of a FailoverPolicy or WeightedPolicy: \(quotedList(names))"
+                ?? (names.isEmpty ? "no FailoverPolicy or WeightedPolicy is defined"
+                    : "expected the name of a FailoverPolicy or WeightedPolicy: \(quotedList(names))")
             error(node, path, "policy \"\(name)\" is not defined", allowed: hint)
             return nil
         }

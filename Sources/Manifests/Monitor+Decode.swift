@@ -58,7 +58,7 @@ extension DocumentDecoder {
         if proto == .udp && !spec.has("send") {
             error(at: spec.location, spec.path, "missing field \"send\"", allowed: "a udp monitor sends a payload and waits for a reply")
         }
-        if tlsVerify == false {
+        if tlsVerify == false && proto == .https {
             warning(spec["tlsVerify"]!, spec.path("tlsVerify"), "certificate checks are off",
                     allowed: "set caFile to trust a private CA instead")
         }
@@ -75,17 +75,21 @@ extension DocumentDecoder {
         let expected = "HTTP status codes from 100 to 599 or classes such as 2xx"
         guard let items = list(node, path, expected) else { return nil }
         var result: [StatusMatch] = []
+        var failed = false
         for (index, item) in items.enumerated() {
-            guard let text = text(item, itemPath(path, index), expected) else { return nil }
+            guard let text = text(item, itemPath(path, index), expected) else {
+                failed = true
+                continue
+            }
             if let code = Int(text), (100...599).contains(code) {
                 result.append(.code(code))
             } else if text.count == 3, text.hasSuffix("xx"), let digit = Int(text.prefix(1)), (1...5).contains(digit) {
                 result.append(.range(digit))
             } else {
                 error(item, itemPath(path, index), "invalid status \"\(text)\"", allowed: "expected \(expected)")
-                return nil
+                failed = true
             }
         }
-        return result
+        return failed ? nil : result
     }
 }

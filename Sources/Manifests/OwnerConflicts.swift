@@ -15,7 +15,7 @@ func ownerConflicts(_ claims: [OwnerClaim], zones: [String: Zone]) -> [Diagnosti
     for claim in claims.sorted(by: { $0.location < $1.location }) where claim.isCNAME {
         if let zone = zones[claim.zone], claim.owner == zone.origin, case .record = claim.source {
             diagnostics.append(Diagnostic(.error, at: claim.location, path: claim.path,
-                                          "a CNAME at the zone apex \(claim.owner) in \(claim.subject)",
+                                          "the zone apex \(claim.owner) has a CNAME at \(claim.path) in \(claim.subject)",
                                           allowed: "the apex holds SOA and NS, which a CNAME may not sit beside; use an ALIAS policy"))
         }
     }
@@ -23,8 +23,9 @@ func ownerConflicts(_ claims: [OwnerClaim], zones: [String: Zone]) -> [Diagnosti
         for (index, claim) in group.enumerated() {
             for earlier in group[..<index] {
                 guard let reason = conflict(earlier, claim) else { continue }
+                let types = claim.types.map(\.description).joined(separator: "/")
                 diagnostics.append(Diagnostic(.error, at: claim.location, path: claim.path,
-                                              "\(claim.what) at \(claim.owner) conflicts with \(earlier.what) at \(earlier.location)",
+                                              "\(claim.owner) \(types) conflicts with \(earlier.what) (\(earlier.location)) at \(claim.path) in \(claim.subject)",
                                               allowed: reason))
                 break
             }

@@ -132,6 +132,9 @@ extension DocumentDecoder {
                let values = list(valuesNode, record.path("values"), "record data in zone-file form") {
                 data = decodeValues(values, record.path("values"), type: type, origin: origin, listNode: valuesNode)
             }
+            if let owner, let type, data == nil || ttl == nil, seen[OwnerType(owner: owner, type: type)] == nil {
+                seen[OwnerType(owner: owner, type: type)] = node.location  // so a second entry is still caught
+            }
             guard let owner, let type, let ttl, let data else {
                 failed = true
                 continue
