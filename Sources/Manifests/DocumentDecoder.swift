@@ -8,25 +8,37 @@ import Model
 struct DocumentDecoder {
     /// `Zone/example.com`, named in every message.
     let subject: String
+    /// The file the document is in, for the locations of diagnostics.
+    let file: String
     /// Names of documents that failed to decode, by kind; references to them stay quiet.
     let failed: [Kind: Set<String>]
     var diagnostics: [Diagnostic] = []
 
-    init(subject: String, failed: [Kind: Set<String>] = [:]) {
+    init(subject: String, file: String, failed: [Kind: Set<String>] = [:]) {
         self.subject = subject
+        self.file = file
         self.failed = failed
     }
+
+    func location(_ node: YAMLNode) -> SourceLocation { node.location(in: file) }
+
+    func location(_ position: SourcePosition) -> SourceLocation {
+        SourceLocation(file: file, line: Int(position.line), column: Int(position.column))
+    }
+
+    // Paths and "expected" texts are autoclosures throughout: they are built only when a problem is
+    // reported, not for each of the hundreds of thousands of fields that are fine.
 
     mutating func error(at location: SourceLocation, _ path: String, _ problem: String, allowed: String? = nil) {
         diagnostics.append(Diagnostic(.error, at: location, path: path, describe(problem, path), allowed: allowed))
     }
 
     mutating func error(_ node: YAMLNode, _ path: String, _ problem: String, allowed: String? = nil) {
-        error(at: node.location, path, problem, allowed: allowed)
+        error(at: location(node), path, problem, allowed: allowed)
     }
 
     mutating func warning(_ node: YAMLNode, _ path: String, _ problem: String, allowed: String? = nil) {
-        diagnostics.append(Diagnostic(.warning, at: node.location, path: path, describe(problem, path), allowed: allowed))
+        diagnostics.append(Diagnostic(.warning, at: location(node), path: path, describe(problem, path), allowed: allowed))
     }
 
     private func describe(_ problem: String, _ path: String) -> String {
@@ -44,13 +56,18 @@ struct DocumentDecoder {
 struct Fields {
     let pairs: [YAMLPair]
     let path: String
-    let location: SourceLocation
+    /// Where the mapping starts.
+    let position: SourcePosition
     /// Keys offered as "did you mean" for an unknown key: their absence is already explained.
     var suggested: Set<String> = []
 
     subscript(key: String) -> YAMLNode? {
-        guard let pair = pairs.first(where: { $0.keyText == key }), !pair.value.isNull else { return nil }
-        return pair.value
+        // Compares in place: this runs for every field of every record.
+        for index in pairs.indices {
+            guard case .scalar(let text, _) = pairs[index].key.content, text == key else { continue }
+            return pairs[index].value.isNull ? nil : pairs[index].value
+        }
+        return nil
     }
 
     func has(_ key: String) -> Bool { self[key] != nil }
@@ -76,117 +93,117 @@ extension DocumentDecoder {
             error(pair.key, path, "unknown field \"\(pair.keyText)\"",
                   allowed: match.map { "did you mean \"\($0)\"?" } ?? "allowed fields are \(quotedList(allowed))")
         }
-        return Fields(pairs: pairs, path: path, location: node.location, suggested: suggested)
+        return Fields(pairs: pairs, path: path, position: node.position, suggested: suggested)
     }
 
     /// The field `key`, or nil after reporting it missing.
-    mutating func required(_ fields: Fields, _ key: String, _ expected: String) -> YAMLNode? {
+    mutating func required(_ fields: Fields, _ key: String, _ expected: @autoclosure () -> String) -> YAMLNode? {
         if let node = fields[key] { return node }
         if fields.suggested.contains(key) { return nil }  // "did you mean" said it already
-        error(at: fields.pairs.first { $0.keyText == key }?.value.location ?? fields.location, fields.path,
-              "missing field \"\(key)\"", allowed: "expected \(expected)")
+        error(at: location(fields.pairs.first { $0.keyText == key }?.value.position ?? fields.position), fields.path,
+              "missing field \"\(key)\"", allowed: "expected \(expected())")
         return nil
     }
 
     /// A scalar's text, as written. Any scalar style is fine: `NO`, `on` and `1.10` stay that text.
-    mutating func text(_ node: YAMLNode, _ path: String, _ expected: String) -> String? {
+    mutating func text(_ node: YAMLNode, _ path: @autoclosure () -> String, _ expected: @autoclosure () -> String) -> String? {
         guard case .scalar(let text, _) = node.content, !node.isNull else {
-            error(node, path, "found \(node.kindDescription)", allowed: "expected \(expected)")
+            error(node, path(), "found \(node.kindDescription)", allowed: "expected \(expected())")
             return nil
         }
         return text
     }
 
     /// A whole number written without quotes, within `range`.
-    mutating func integer(_ node: YAMLNode, _ path: String, _ what: String, _ range: ClosedRange<Int>) -> Int? {
-        let expected = "a whole number from \(range.lowerBound) to \(range.upperBound)"
+    mutating func integer(_ node: YAMLNode, _ path: @autoclosure () -> String, _ what: String, _ range: ClosedRange<Int>) -> Int? {
+        var expected: String { "a whole number from \(range.lowerBound) to \(range.upperBound)" }
         guard case .scalar(let text, let style) = node.content, !node.isNull else {
-            error(node, path, "found \(node.kindDescription)", allowed: "expected \(what) as \(expected)")
+            error(node, path(), "found \(node.kindDescription)", allowed: "expected \(what) as \(expected)")
             return nil
         }
         guard let value = Int(text), text.first != "+", style == .plain else {
             let hint = style != .plain && Int(text) != nil ? ", without quotes" : ""
-            error(node, path, "invalid \(what) \(node.kindDescription)", allowed: "expected \(expected)\(hint)")
+            error(node, path(), "invalid \(what) \(node.kindDescription)", allowed: "expected \(expected)\(hint)")
             return nil
         }
         guard range.contains(value) else {
-            error(node, path, "\(what) \(value) is out of range", allowed: "expected \(expected)")
+            error(node, path(), "\(what) \(value) is out of range", allowed: "expected \(expected)")
             return nil
         }
         return value
     }
 
     /// `true` or `false`, unquoted; YAML 1.1's `yes`, `on` and friends are refused, not guessed.
-    mutating func boolean(_ node: YAMLNode, _ path: String) -> Bool? {
+    mutating func boolean(_ node: YAMLNode, _ path: @autoclosure () -> String) -> Bool? {
         if case .scalar(let text, .plain) = node.content {
             if text == "true" { return true }
             if text == "false" { return false }
         }
-        error(node, path, "found \(node.kindDescription)", allowed: "expected true or false, without quotes")
+        error(node, path(), "found \(node.kindDescription)", allowed: "expected true or false, without quotes")
         return nil
     }
 
     /// A list (a YAML sequence).
-    mutating func list(_ node: YAMLNode, _ path: String, _ expected: String) -> [YAMLNode]? {
+    mutating func list(_ node: YAMLNode, _ path: @autoclosure () -> String, _ expected: @autoclosure () -> String) -> [YAMLNode]? {
         guard case .sequence(let items) = node.content else {
-            error(node, path, "found \(node.kindDescription)", allowed: "expected a list of \(expected)")
+            error(node, path(), "found \(node.kindDescription)", allowed: "expected a list of \(expected())")
             return nil
         }
         return items
     }
 
     /// One of an enumeration's raw values, exactly as spelled.
-    mutating func choice<E: RawRepresentable & CaseIterable>(_ node: YAMLNode, _ path: String, _ what: String,
+    mutating func choice<E: RawRepresentable & CaseIterable>(_ node: YAMLNode, _ path: @autoclosure () -> String, _ what: String,
                                                             _ type: E.Type) -> E? where E.RawValue == String {
-        let names = E.allCases.map(\.rawValue)
-        guard let text = text(node, path, "\(what): one of \(quotedList(names))") else { return nil }
+        var names: [String] { E.allCases.map(\.rawValue) }
+        guard let text = text(node, path(), "\(what): one of \(quotedList(names))") else { return nil }
         if let value = E(rawValue: text) { return value }
         let hint = closestMatch(to: text, in: names).map { "did you mean \"\($0)\"?" } ?? "expected one of \(quotedList(names))"
-        error(node, path, "invalid \(what) \"\(text)\"", allowed: hint)
+        error(node, path(), "invalid \(what) \"\(text)\"", allowed: hint)
         return nil
     }
 
     /// A duration such as `500ms`, `30s`, `2m`, `1h` or `1d`, within `range`.
-    mutating func duration(_ node: YAMLNode, _ path: String, _ what: String, _ range: ClosedRange<Duration>) -> Duration? {
-        let expected = "a duration from \(format(range.lowerBound)) to \(format(range.upperBound)), such as 500ms, 30s, 2m, 1h or 1d"
-        guard let text = text(node, path, expected) else { return nil }
+    mutating func duration(_ node: YAMLNode, _ path: @autoclosure () -> String, _ what: String, _ range: ClosedRange<Duration>) -> Duration? {
+        var expected: String { "a duration from \(format(range.lowerBound)) to \(format(range.upperBound)), such as 500ms, 30s, 2m, 1h or 1d" }
+        guard let text = text(node, path(), expected) else { return nil }
         guard let value = parseDuration(text) else {
-            error(node, path, "invalid \(what) \"\(text)\"", allowed: "expected \(expected)")
+            error(node, path(), "invalid \(what) \"\(text)\"", allowed: "expected \(expected)")
             return nil
         }
         guard range.contains(value) else {
-            error(node, path, "\(what) \(text) is out of range", allowed: "expected \(expected)")
+            error(node, path(), "\(what) \(text) is out of range", allowed: "expected \(expected)")
             return nil
         }
         return value
     }
 
     /// A TTL in seconds. Under 30 s is allowed but warned about.
-    mutating func ttl(_ node: YAMLNode, _ path: String) -> UInt32? {
-        guard let value = integer(node, path, "TTL", 0...2_147_483_647) else { return nil }
+    mutating func ttl(_ node: YAMLNode, _ path: @autoclosure () -> String) -> UInt32? {
+        guard let value = integer(node, path(), "TTL", 0...2_147_483_647) else { return nil }
         if value < 30 {
-            warning(node, path, "TTL of \(value) s is under 30 s",
+            warning(node, path(), "TTL of \(value) s is under 30 s",
                     allowed: "short TTLs multiply query load and some resolvers raise them anyway; 30 s or more is recommended")
         }
         return UInt32(value)
     }
 
     /// A domain name; relative names are completed with `origin`.
-    mutating func name(_ node: YAMLNode, _ path: String, origin: Name?) -> Name? {
-        guard let text = text(node, path, "a domain name such as \"www\" or \"host.example.com.\"") else { return nil }
+    mutating func name(_ node: YAMLNode, _ path: @autoclosure () -> String, origin: Name?) -> Name? {
+        guard let text = text(node, path(), "a domain name such as \"www\" or \"host.example.com.\"") else { return nil }
         do {
             return try Name(text, origin: origin)
         } catch {
-            self.error(node, path, presentation: error)
+            self.error(node, path(), presentation: error)
             return nil
         }
     }
 
     /// `env:NAME` or `file:/absolute/path`. The value itself is never repeated in a message: it may be
     /// a secret written where a reference belongs.
-    mutating func secret(_ node: YAMLNode, _ path: String) -> SecretReference? {
+    mutating func secret(_ node: YAMLNode, _ path: @autoclosure () -> String) -> SecretReference? {
         let expected = "env:NAME or file:/absolute/path; secrets are never written in manifests"
-        guard let text = text(node, path, expected) else { return nil }
+        guard let text = text(node, path(), expected) else { return nil }
         if text.hasPrefix("env:") {
             let name = text.dropFirst(4)
             let isValid = !name.isEmpty && name.first.map { !$0.isNumber } == true
@@ -195,7 +212,7 @@ extension DocumentDecoder {
         } else if text.hasPrefix("file:/") {
             return .file(String(text.dropFirst(5)))
         }
-        error(node, path, "the value is not a secret reference (not shown, in case it is a secret)",
+        error(node, path(), "the value is not a secret reference (not shown, in case it is a secret)",
               allowed: "expected \(expected)")
         return nil
     }

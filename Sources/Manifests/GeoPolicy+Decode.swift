@@ -129,7 +129,7 @@ extension DocumentDecoder {
                 failed = true
             }
         } else if isDefault == false {
-            error(at: region.location, path, "region \(name.map { "\"\($0)\"" } ?? "") has no match",
+            error(at: location(region.position), path, "region \(name.map { "\"\($0)\"" } ?? "") has no match",
                   allowed: "match on continents, countries or networks, or make it the default region")
             failed = true
         }
@@ -143,7 +143,7 @@ extension DocumentDecoder {
         case (_?, let useNode?):
             error(useNode, region.path("use"), "the region has both endpoints and use", allowed: "a region answers with its endpoints or hands over to one policy, not both")
         case (nil, nil):
-            error(at: region.location, path, "the region has neither endpoints nor use",
+            error(at: location(region.position), path, "the region has neither endpoints nor use",
                   allowed: "expected endpoints, or use: the name of a FailoverPolicy or WeightedPolicy")
         }
         guard let name, let isDefault, let answer, !failed else { return nil }

@@ -41,7 +41,7 @@ public enum ManifestCompiler {
             diagnostics += problems
             documentCount += roots.count
             for root in roots {
-                if let document = ManifestDocument.read(root, into: &diagnostics) { documents.append(document) }
+                if let document = ManifestDocument.read(root, file: source.path, into: &diagnostics) { documents.append(document) }
             }
         }
 
@@ -63,7 +63,7 @@ public enum ManifestCompiler {
         var claims: [OwnerClaim] = []
         for kind in decodeOrder {
             for document in unique where document.kind == kind {
-                var decoder = DocumentDecoder(subject: document.subject, failed: catalog.failed)
+                var decoder = DocumentDecoder(subject: document.subject, file: document.file, failed: catalog.failed)
                 switch kind {
                 case .zone: catalog.zones[document.name] = decoder.decodeZone(document, claims: &claims)
                 case .monitor: catalog.monitors[document.name] = decoder.decodeMonitor(document)

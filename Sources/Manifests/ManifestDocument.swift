@@ -7,6 +7,7 @@ struct ManifestDocument {
 
     let kind: Kind
     let name: String
+    let file: String
     let spec: YAMLNode
     /// Where `metadata.name` is written: duplicates and document-wide problems point here.
     let nameLocation: SourceLocation
@@ -14,8 +15,8 @@ struct ManifestDocument {
     var subject: String { "\(kind.rawValue)/\(name)" }
 
     /// Reads the envelope, or returns nil after recording what is wrong with it.
-    static func read(_ root: YAMLNode, into diagnostics: inout [Diagnostic]) -> ManifestDocument? {
-        var decoder = DocumentDecoder(subject: "the document")
+    static func read(_ root: YAMLNode, file: String, into diagnostics: inout [Diagnostic]) -> ManifestDocument? {
+        var decoder = DocumentDecoder(subject: "the document", file: file)
         defer { diagnostics += decoder.diagnostics }
         guard let fields = decoder.fields(root, "", allowed: ["apiVersion", "kind", "metadata", "spec"]) else { return nil }
 
@@ -28,11 +29,11 @@ struct ManifestDocument {
             decoder.choice($0, "kind", "kind", Kind.self)
         }
         var name: String? = nil
-        var nameLocation = root.location
+        var nameLocation = root.location(in: file)
         if let metadataNode = decoder.required(fields, "metadata", "a mapping with the field \"name\""),
            let metadata = decoder.fields(metadataNode, "metadata", allowed: ["name"]),
            let nameNode = decoder.required(metadata, "name", "the document's name") {
-            nameLocation = nameNode.location
+            nameLocation = nameNode.location(in: file)
             name = decoder.text(nameNode, "metadata.name", "the document's name")
             if let text = name, let kind {
                 if kind == .zone {
@@ -46,7 +47,7 @@ struct ManifestDocument {
         }
         let spec = decoder.required(fields, "spec", "a mapping of the \(kind?.rawValue ?? "kind")'s settings")
         guard let kind, let name, let spec, !decoder.diagnostics.hasErrors else { return nil }
-        return ManifestDocument(kind: kind, name: name, spec: spec, nameLocation: nameLocation)
+        return ManifestDocument(kind: kind, name: name, file: file, spec: spec, nameLocation: nameLocation)
     }
 }
 
@@ -72,15 +73,15 @@ struct Catalog {
 extension DocumentDecoder {
     /// A name that must be among `defined` (`what` is "monitor", "zone", …). A name in `failed` exists
     /// but has errors of its own, so it is refused without another message.
-    mutating func reference(_ node: YAMLNode, _ path: String, _ what: String, defined: some Collection<String>,
+    mutating func reference(_ node: YAMLNode, _ path: @autoclosure () -> String, _ what: String, defined: some Collection<String>,
                             failed: Set<String> = []) -> String? {
-        guard let text = text(node, path, "the name of a \(what)") else { return nil }
+        guard let text = text(node, path(), "the name of a \(what)") else { return nil }
         if defined.contains(text) { return text }
         if failed.contains(text) { return nil }
         let names = Set(defined).union(failed).sorted()
         let hint = closestMatch(to: text, in: names).map { "did you mean \"\($0)\"?" }
             ?? (names.isEmpty ? "no \(what) is defined" : "defined: \(quotedList(names))")
-        error(node, path, "\(what) \"\(text)\" is not defined", allowed: hint)
+        error(node, path(), "\(what) \"\(text)\" is not defined", allowed: hint)
         return nil
     }
 }

@@ -27,7 +27,7 @@ extension DocumentDecoder {
         if let node = spec["port"] {
             port = integer(node, spec.path("port"), "port", 1...65535)
         } else if defaultPort == nil {
-            error(at: spec.location, spec.path, "missing field \"port\"", allowed: "a \(proto.rawValue) monitor needs a port from 1 to 65535")
+            error(at: location(spec.position), spec.path, "missing field \"port\"", allowed: "a \(proto.rawValue) monitor needs a port from 1 to 65535")
         }
         var path = "/"
         if let node = spec["path"], let text = text(node, spec.path("path"), "an HTTP path such as /health") {
@@ -56,7 +56,7 @@ extension DocumentDecoder {
         let send = spec["send"].flatMap { text($0, spec.path("send"), "the payload to send") }.map { Array($0.utf8) }
         let expect = spec["expect"].flatMap { text($0, spec.path("expect"), "a substring the reply must contain") }.map { Array($0.utf8) }
         if proto == .udp && !spec.has("send") {
-            error(at: spec.location, spec.path, "missing field \"send\"", allowed: "a udp monitor sends a payload and waits for a reply")
+            error(at: location(spec.position), spec.path, "missing field \"send\"", allowed: "a udp monitor sends a payload and waits for a reply")
         }
         if tlsVerify == false && proto == .https {
             warning(spec["tlsVerify"]!, spec.path("tlsVerify"), "certificate checks are off",

@@ -20,7 +20,7 @@ extension DocumentDecoder {
         let email = spec["email"].map { decodeEmail($0, spec.path("email")) }
         let webhook = spec["webhook"].map { decodeWebhook($0, spec.path("webhook")) }
         if email == nil && webhook == nil {
-            error(at: spec.location, spec.path, "no channel", allowed: "a Notifier needs email, webhook or both")
+            error(at: location(spec.position), spec.path, "no channel", allowed: "a Notifier needs email, webhook or both")
             return nil
         }
         guard let events, email.map({ $0 != nil }) ?? true, webhook.map({ $0 != nil }) ?? true else { return nil }

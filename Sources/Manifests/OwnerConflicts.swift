@@ -9,17 +9,19 @@ import Model
 func ownerConflicts(_ claims: [OwnerClaim], zones: [String: Zone]) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     var groups: [ZoneOwner: [OwnerClaim]] = [:]
-    for claim in claims.sorted(by: { $0.location < $1.location }) {
+    groups.reserveCapacity(claims.count)
+    for claim in claims {
         groups[ZoneOwner(zone: claim.zone, owner: claim.owner), default: []].append(claim)
     }
-    for claim in claims.sorted(by: { $0.location < $1.location }) where claim.isCNAME {
+    for claim in claims where claim.isCNAME {
         if let zone = zones[claim.zone], claim.owner == zone.origin, case .record = claim.source {
             diagnostics.append(Diagnostic(.error, at: claim.location, path: claim.path,
                                           "the zone apex \(claim.owner) has a CNAME at \(claim.path) in \(claim.subject)",
                                           allowed: "the apex holds SOA and NS, which a CNAME may not sit beside; use an ALIAS policy"))
         }
     }
-    for group in groups.values {
+    for unordered in groups.values where unordered.count > 1 {
+        let group = unordered.sorted { $0.location < $1.location }  // "later" means later in the files
         for (index, claim) in group.enumerated() {
             for earlier in group[..<index] {
                 guard let reason = conflict(earlier, claim) else { continue }

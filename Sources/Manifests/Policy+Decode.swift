@@ -63,7 +63,7 @@ extension DocumentDecoder {
         if let zone, let owner, let ttl, whenAllDown != nil, notify != nil, !(monitorNode != nil && monitor == nil), !isCNAMEAtApex {
             target = PolicyTarget(zone: zone.name, owner: owner, type: type, ttl: ttl)
             claims.append(OwnerClaim(zone: zone.name, owner: owner, source: .policy(type), subject: document.subject,
-                                     path: spec.path("name"), location: spec["name"]!.location))
+                                     path: spec.path("name"), location: location(spec["name"]!)))
         }
         return PolicyCommon(target: target, type: type, origin: zone?.origin ?? .root, defaultMonitor: monitor ?? nil,
                             whenAllDown: whenAllDown ?? .failsafe, notify: notify ?? [])

@@ -47,7 +47,7 @@ private struct TreeBuilder {
         var items: [YAMLNode] = []
         var anchor: String?
         var tag: String?
-        var location: SourceLocation
+        var position: SourcePosition
     }
 
     let file: String
@@ -65,9 +65,13 @@ private struct TreeBuilder {
         SourceLocation(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1)
     }
 
+    func position(_ mark: yaml_mark_t) -> SourcePosition {
+        SourcePosition(line: Int32(clamping: mark.line + 1), column: Int32(clamping: mark.column + 1))
+    }
+
     /// Returns false to stop reading the file.
     mutating func handle(_ event: inout yaml_event_t) -> Bool {
-        let at = location(event.start_mark)
+        let at = position(event.start_mark)
         switch event.type {
         case YAML_DOCUMENT_START_EVENT:
             anchors.removeAll(keepingCapacity: true)
@@ -82,34 +86,32 @@ private struct TreeBuilder {
             case YAML_FOLDED_SCALAR_STYLE: .folded
             default: .plain
             }
-            add(YAMLNode(.scalar(text, style), tag: string(scalar.tag), location: at), anchor: string(scalar.anchor))
+            add(YAMLNode(.scalar(text, style), tag: string(scalar.tag), position: at), anchor: string(scalar.anchor))
         case YAML_SEQUENCE_START_EVENT:
             stack.append(Frame(isMapping: false, anchor: string(event.data.sequence_start.anchor),
-                               tag: string(event.data.sequence_start.tag), location: at))
+                               tag: string(event.data.sequence_start.tag), position: at))
         case YAML_MAPPING_START_EVENT:
             stack.append(Frame(isMapping: true, anchor: string(event.data.mapping_start.anchor),
-                               tag: string(event.data.mapping_start.tag), location: at))
+                               tag: string(event.data.mapping_start.tag), position: at))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             let frame = stack.removeLast()
-            let node = frame.isMapping ? mapping(frame) : YAMLNode(.sequence(frame.items), tag: frame.tag, location: frame.location)
+            let node = frame.isMapping ? mapping(frame) : YAMLNode(.sequence(frame.items), tag: frame.tag, position: frame.position)
             add(node, anchor: frame.anchor)
         case YAML_ALIAS_EVENT:
             let name = string(event.data.alias.anchor) ?? ""
             guard let target = anchors[name] else {
-                diagnostics.append(Diagnostic(.error, at: at, "alias \"*\(name)\" refers to no anchor defined before it",
+                diagnostics.append(Diagnostic(.error, at: location(event.start_mark), "alias \"*\(name)\" refers to no anchor defined before it",
                                               allowed: "define \"&\(name)\" earlier in the same document"))
                 return false
             }
             expansion += target.expandedCount
             guard expansion <= YAMLLoader.maxAliasExpansion else {
-                diagnostics.append(Diagnostic(.error, at: at,
+                diagnostics.append(Diagnostic(.error, at: location(event.start_mark),
                     "aliases in this document expand to more than \(YAMLLoader.maxAliasExpansion) nodes",
                     allowed: "use fewer or smaller aliases (this protects against \"billion laughs\" files)"))
                 return false
             }
-            var copy = target
-            copy.location = at
-            add(copy, anchor: nil)
+            add(YAMLNode(copying: target, at: at), anchor: nil)
         case YAML_STREAM_END_EVENT:
             return false
         default:
@@ -131,26 +133,29 @@ private struct TreeBuilder {
     mutating func mapping(_ frame: Frame) -> YAMLNode {
         var pairs: [YAMLPair] = []
         pairs.reserveCapacity(frame.items.count / 2)
-        var seen: [String: SourceLocation] = [:]
+        // Most mappings have a handful of keys: a linear scan beats building a dictionary for each.
+        let useIndex = frame.items.count > 32
+        var seen: [String: SourcePosition] = [:]
         var index = 0
         while index + 1 < frame.items.count {
             let key = frame.items[index]
             let value = frame.items[index + 1]
             index += 2
             guard let text = key.scalarText else {
-                diagnostics.append(Diagnostic(.error, at: key.location, "a mapping key is \(key.kindDescription)",
+                diagnostics.append(Diagnostic(.error, at: key.location(in: file), "a mapping key is \(key.kindDescription)",
                                               allowed: "keys are plain text"))
                 continue
             }
-            if let first = seen[text] {
-                diagnostics.append(Diagnostic(.error, at: key.location, "duplicate key \"\(text)\"",
-                                              allowed: "each key appears once in a mapping; the first is at \(first)"))
+            let first = useIndex ? seen[text] : pairs.first { $0.keyText == text }?.key.position
+            if let first {
+                diagnostics.append(Diagnostic(.error, at: key.location(in: file), "duplicate key \"\(text)\"",
+                                              allowed: "each key appears once in a mapping; the first is at \(file):\(first.line):\(first.column)"))
                 continue
             }
-            seen[text] = key.location
+            if useIndex { seen[text] = key.position }
             pairs.append(YAMLPair(key: key, value: value))
         }
-        return YAMLNode(.mapping(pairs), tag: frame.tag, location: frame.location)
+        return YAMLNode(.mapping(pairs), tag: frame.tag, position: frame.position)
     }
 
     mutating func syntaxError(_ parser: yaml_parser_t) {

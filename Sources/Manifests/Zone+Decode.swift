@@ -6,6 +6,7 @@ let staticRecordTypes: [RRType] = [.a, .aaaa, .cname, .mx, .txt, .srv, .caa, .ns
 
 extension DocumentDecoder {
     static let zoneFields = ["ttl", "soa", "nameservers", "secondaries", "records"]
+    static let recordFields = ["name", "type", "ttl", "values"]
 
     mutating func decodeZone(_ document: ManifestDocument, claims: inout [OwnerClaim]) -> Zone? {
         var origin: Name? = nil
@@ -116,10 +117,11 @@ extension DocumentDecoder {
                                         defaultTTL: UInt32, claims: inout [OwnerClaim]) -> [RecordSet]? {
         var sets: [RecordSet] = []
         var seen: [OwnerType: SourceLocation] = [:]
+        seen.reserveCapacity(items.count)
         var failed = false
         for (index, node) in items.enumerated() {
             let path = itemPath(path, index)
-            guard let record = fields(node, path, allowed: ["name", "type", "ttl", "values"]) else {
+            guard let record = fields(node, path, allowed: Self.recordFields) else {
                 failed = true
                 continue
             }
@@ -133,7 +135,7 @@ extension DocumentDecoder {
                 data = decodeValues(values, record.path("values"), type: type, origin: origin, listNode: valuesNode)
             }
             if let owner, let type, data == nil || ttl == nil, seen[OwnerType(owner: owner, type: type)] == nil {
-                seen[OwnerType(owner: owner, type: type)] = node.location  // so a second entry is still caught
+                seen[OwnerType(owner: owner, type: type)] = location(node)  // so a second entry is still caught
             }
             guard let owner, let type, let ttl, let data else {
                 failed = true
@@ -157,16 +159,16 @@ extension DocumentDecoder {
                 failed = true
                 continue
             }
-            seen[OwnerType(owner: owner, type: type)] = node.location
+            seen[OwnerType(owner: owner, type: type)] = location(node)
             claims.append(OwnerClaim(zone: zone, owner: owner, source: .record(type), subject: "Zone/\(zone)",
-                                     path: path, location: node.location))
+                                     path: path, location: location(node)))
             sets.append(RecordSet(owner: owner, type: type, ttl: ttl, data: data))
         }
         return failed ? nil : sets
     }
 
     private mutating func decodeStaticType(_ node: YAMLNode, _ path: String) -> RRType? {
-        let allowed = quotedList(staticRecordTypes.map(\.description))
+        var allowed: String { quotedList(staticRecordTypes.map(\.description)) }
         guard let text = text(node, path, "one of \(allowed)") else { return nil }
         if let type = RRType(mnemonic: text), staticRecordTypes.contains(type), text == type.description { return type }
         if text.uppercased() == "SOA" {
@@ -183,17 +185,16 @@ extension DocumentDecoder {
 
     /// Record data from zone-file text. TXT is the exception: a value not starting with `"` is one
     /// text, split into 255-octet strings as needed, so `v=spf1 include:x -all` stays one string.
-    private mutating func decodeValues(_ values: [YAMLNode], _ path: String, type: RRType, origin: Name,
+    private mutating func decodeValues(_ values: [YAMLNode], _ path: @autoclosure () -> String, type: RRType, origin: Name,
                                        listNode: YAMLNode) -> [RData]? {
         guard !values.isEmpty else {
-            error(listNode, path, "no values", allowed: "expected at least one value")
+            error(listNode, path(), "no values", allowed: "expected at least one value")
             return nil
         }
         var data: [RData] = []
         var failed = false
         for (index, node) in values.enumerated() {
-            let path = itemPath(path, index)
-            guard let text = text(node, path, "\(type) data in zone-file form") else {
+            guard let text = text(node, itemPath(path(), index), "\(type) data in zone-file form") else {
                 failed = true
                 continue
             }
@@ -204,16 +205,16 @@ extension DocumentDecoder {
                     data.append(try RData(type: type, presentation: text, origin: origin))
                 }
             } catch {
-                self.error(node, path, presentation: error)
+                self.error(node, itemPath(path(), index), presentation: error)
                 failed = true
             }
         }
         if type == .cname && values.count > 1 {
-            error(listNode, path, "\(values.count) CNAME values", allowed: "a name has at most one CNAME (RFC 1034 §3.6.2)")
+            error(listNode, path(), "\(values.count) CNAME values", allowed: "a name has at most one CNAME (RFC 1034 §3.6.2)")
             return nil
         }
-        if Set(data).count < data.count {
-            error(listNode, path, "a value is listed twice", allowed: "each value appears once in a record set (RFC 2181 §5)")
+        if data.count > 1 && Set(data).count < data.count {
+            error(listNode, path(), "a value is listed twice", allowed: "each value appears once in a record set (RFC 2181 §5)")
             return nil
         }
         return failed ? nil : data

@@ -23,7 +23,11 @@ public struct Zone: Hashable, Sendable {
         self.soa = soa
         self.nameservers = nameservers
         self.secondaries = secondaries
-        self.records = records.sorted { ($0.owner, $0.type) < ($1.owner, $1.type) }
+        // Canonical order of owners (RFC 4034 §6.1), then type; one key per record keeps this fast for
+        // zones of many thousands of records.
+        self.records = records.map { (key: $0.owner.canonicalSortKey, record: $0) }
+            .sorted { precedes($0.key, $1.key, orSameAnd: $0.record.type < $1.record.type) }
+            .map(\.record)
     }
 }
 
@@ -74,5 +78,21 @@ public struct RecordSet: Hashable, Sendable {
         self.type = type
         self.ttl = ttl
         self.data = data
+    }
+}
+
+/// Byte-wise order of two keys, with `tieBreak` deciding equal ones; unsafe pointers because this runs
+/// a million times when a zone of 100,000 records is sorted.
+private func precedes(_ a: [UInt8], _ b: [UInt8], orSameAnd tieBreak: @autoclosure () -> Bool) -> Bool {
+    a.withUnsafeBufferPointer { left in
+        b.withUnsafeBufferPointer { right in
+            let common = min(left.count, right.count)
+            var index = 0
+            while index < common {
+                if left[index] != right[index] { return left[index] < right[index] }
+                index += 1
+            }
+            return left.count == right.count ? tieBreak() : left.count < right.count
+        }
     }
 }

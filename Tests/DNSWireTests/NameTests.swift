@@ -89,6 +89,25 @@ struct NameTests {
         #expect(Name.root < name("com."))
     }
 
+    @Test func canonicalSortKeyOrdersLikeComparison() {
+        var names = ["example.", "a.example.", "yljkjljk.a.example.", "Z.a.example.", "zABC.a.EXAMPLE.",
+                     "z.example.", "\\001.z.example.", "*.z.example.", "\\200.z.example.", "\\000.z.example.",
+                     "\\000\\000.z.example.", "\\001\\000.z.example.", "a\\000.example.", "ab.example.", "b.example.", "."].map(name)
+        var generator = SplitMix64(seed: 42)
+        for _ in 0..<200 {
+            let labels = (0..<(1 + Int(generator.next() % 3))).map { _ in
+                (0..<(1 + Int(generator.next() % 3))).map { _ in [0, 1, 2, 0x41, 0x61, 0x7A, 0xFF][Int(generator.next() % 7)] as UInt8 }
+            }
+            names.append(try! Name(labels: labels))
+        }
+        let byComparison = names.sorted()
+        let byKey = names.sorted { $0.canonicalSortKey.lexicographicallyPrecedes($1.canonicalSortKey) }
+        #expect(byKey.map(\.canonicalSortKey) == byComparison.map(\.canonicalSortKey))
+        for (a, b) in zip(byComparison, byComparison.dropFirst()) {
+            #expect((a.canonicalSortKey == b.canonicalSortKey) == (a == b))
+        }
+    }
+
     @Test func hierarchy() throws {
         let zone = name("example.com.")
         #expect(name("www.example.com.").isSubdomain(of: zone))

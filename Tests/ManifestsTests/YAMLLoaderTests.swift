@@ -24,15 +24,15 @@ struct YAMLLoaderTests {
         #expect(pairs.map { $0.value.scalarText } == ["NO", "on", "1.10", "yes", "two\nlines"])
         guard case .scalar(_, let style) = pairs[3].value.content else { return }
         #expect(style == .singleQuoted)
-        #expect(pairs[2].value.location == SourceLocation(file: "t.yaml", line: 3, column: 10))
-        #expect(pairs[4].key.location == SourceLocation(file: "t.yaml", line: 5, column: 1))
+        #expect(pairs[2].value.position == SourcePosition(line: 3, column: 10))
+        #expect(pairs[4].key.location(in: "t.yaml") == SourceLocation(file: "t.yaml", line: 5, column: 1))
     }
 
     @Test func severalDocumentsAndEmptyOnesSkipped() {
         let (documents, diagnostics) = load("a: 1\n---\n# only a comment\n---\nb: 2\n---\n")
         #expect(diagnostics.isEmpty)
         #expect(documents.count == 2)
-        #expect(documents.map(\.location.line) == [1, 5])
+        #expect(documents.map(\.position.line) == [1, 5])
     }
 
     @Test func aliasesExpandAndKeepTheirOwnPosition() throws {
@@ -41,7 +41,7 @@ struct YAMLLoaderTests {
         guard case .mapping(let pairs) = try #require(documents.first).content,
               case .mapping(let copied) = pairs[1].value.content else { Issue.record("not mappings"); return }
         #expect(copied.first?.keyText == "port")
-        #expect(pairs[1].value.location.line == 2)
+        #expect(pairs[1].value.position.line == 2)
     }
 
     @Test func billionLaughsIsRefusedQuickly() {
