@@ -191,6 +191,10 @@ extension DocumentDecoder {
             error(node, path, "\"\(name)\" names both a FailoverPolicy and a WeightedPolicy",
                   allowed: "rename one of them so use: is unambiguous")
             return nil
+        case (nil, nil) where catalog.geoPolicyNames.contains(name):
+            error(node, path, "\"\(name)\" is a GeoPolicy",
+                  allowed: "use: names a FailoverPolicy or WeightedPolicy; geo policies do not chain, so answers cannot loop")
+            return nil
         case (nil, nil):
             let failedNames = failed[.failoverPolicy, default: []].union(failed[.weightedPolicy, default: []])
             if failedNames.contains(name) { return nil }  // it exists, with errors of its own

@@ -60,6 +60,7 @@ public enum ManifestCompiler {
         }
 
         var catalog = Catalog()
+        catalog.geoPolicyNames = Set(unique.filter { $0.kind == .geoPolicy }.map(\.name))
         var claims: [OwnerClaim] = []
         for kind in decodeOrder {
             for document in unique where document.kind == kind {

@@ -66,6 +66,8 @@ struct Catalog {
     var failoverPolicies: [String: FailoverPolicy] = [:]
     var weightedPolicies: [String: WeightedPolicy] = [:]
     var geoPolicies: [GeoPolicy] = []
+    /// Every GeoPolicy's name, known before any is decoded, so `use:` naming one is explained.
+    var geoPolicyNames: Set<String> = []
     /// Documents that exist but did not decode, by kind: references to them are not reported again.
     var failed: [Kind: Set<String>] = [:]
 }

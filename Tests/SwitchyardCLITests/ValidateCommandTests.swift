@@ -45,9 +45,9 @@ struct ValidateCommandTests {
         let run = try switchyard(["validate", fixture])
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 7)
+        #expect(lines.count == 8)
         #expect(lines[1] == "\(fixture):21:12: error: monitor \"wbe\" is not defined at spec.monitor in FailoverPolicy/www; did you mean \"web\"?")
-        #expect(lines.last == "invalid: 6 errors, 0 warnings in 4 documents (1 file)")
+        #expect(lines.last == "invalid: 7 errors, 0 warnings in 5 documents (1 file)")
     }
 
     @Test func warningsAloneExitZero() throws {
