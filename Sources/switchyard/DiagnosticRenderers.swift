@@ -37,13 +37,13 @@ struct DiagnosticJSONRenderer {
     func render(_ result: CompileResult) -> String {
         let diagnostics = result.diagnostics.map { diagnostic in
             object([
-                ("severity", string(diagnostic.severity.rawValue)),
-                ("file", string(diagnostic.location.file)),
+                ("severity", jsonString(diagnostic.severity.rawValue)),
+                ("file", jsonString(diagnostic.location.file)),
                 ("line", String(diagnostic.location.line)),
                 ("column", String(diagnostic.location.column)),
-                ("path", string(diagnostic.path)),
-                ("message", string(diagnostic.message)),
-                ("allowed", diagnostic.allowed.map(string) ?? "null"),
+                ("path", jsonString(diagnostic.path)),
+                ("message", jsonString(diagnostic.message)),
+                ("allowed", diagnostic.allowed.map(jsonString) ?? "null"),
             ])
         }
         let summary = object([
@@ -59,12 +59,12 @@ struct DiagnosticJSONRenderer {
     }
 
     private func object(_ fields: [(String, String)]) -> String {
-        "{" + fields.map { "\(string($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
+        "{" + fields.map { "\(jsonString($0.0)): \($0.1)" }.joined(separator: ", ") + "}"
     }
 }
 
 /// A JSON string literal (RFC 8259 §7).
-func string(_ text: String) -> String {
+func jsonString(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -12,8 +12,6 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: text (coloured on a terminal) or json (stable, formatVersion 1).")
     var output: Format = .text
 
-    var format: Format { output }
-
     /// Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     var useColor: Bool {
         isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil

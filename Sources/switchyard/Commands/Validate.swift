@@ -20,7 +20,7 @@ struct Validate: ParsableCommand {
         let (sources, readProblems) = ManifestFiles.read(paths)
         var result = ManifestCompiler.compile(sources)
         result.diagnostics = (readProblems + result.diagnostics).sortedByLocation()
-        switch output.format {
+        switch output.output {
         case .text: print(DiagnosticTextRenderer(useColor: output.useColor).render(result), terminator: "")
         case .json: print(DiagnosticJSONRenderer().render(result))
         }
