@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -23,6 +24,9 @@ let package = Package(
         .target(name: "DNSWire", exclude: ["README.md"]),
         .target(name: "Model", dependencies: ["DNSWire"], exclude: ["README.md"]),
         .target(name: "Manifests", dependencies: ["CYAML", "DNSWire", "Model"], exclude: ["README.md"]),
+        .target(name: "Authority", dependencies: [
+            "DNSWire", "Model", .product(name: "Atomics", package: "swift-atomics"),
+        ], exclude: ["README.md"]),
         .executableTarget(name: "switchyard", dependencies: [
             "DNSWire", "Model", "Manifests",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -34,6 +38,7 @@ let package = Package(
                           path: "Benchmarks/ManifestsBenchmark"),
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CMaxMindDB"]),

@@ -1,0 +1,106 @@
+import DNSWire
+
+/// Answers queries from a snapshot. Pure: no I/O, no locks, no waiting.
+public enum Authority {
+    /// The largest UDP response sent, whatever the client offers: 1232 octets fit any path's MTU without
+    /// fragmentation (DNS Flag Day 2020).
+    public static let maxUDPPayload = 1232
+    /// CNAMEs followed inside our zones before answering with what we have.
+    static let maxCNAMEChain = 8
+
+    /// The response to one query.
+    ///
+    /// When it answers what (the contract callers and tests rely on):
+    /// - FORMERR: a response sent as a query, not exactly one question, or a malformed Client Subnet option.
+    /// - NOTIMP: any opcode but QUERY.
+    /// - BADVERS: an EDNS version above 0; the response carries OPT version 0 (RFC 6891 §6.1.3).
+    /// - REFUSED, without AA: the name is in no zone served here (never recursion), a class other than IN
+    ///   or ANY, or AXFR/IXFR, which the server answers itself over TCP.
+    /// - NOERROR with AA: the RRset; CNAMEs followed while they stay in served zones; wildcards
+    ///   synthesized (RFC 4592); ANY answered with one RRset (RFC 8482); NODATA with the SOA in authority.
+    /// - NXDOMAIN with AA and the SOA in authority (TTL min(SOA TTL, SOA minimum), RFC 2308).
+    /// - NOERROR without AA below a zone cut: a referral, NS in authority and glue in additional.
+    /// The question is echoed exactly as asked. With EDNS the response has OPT (payload 1232, DO copied)
+    /// and echoes Client Subnet with scope 0: no answer depends on location yet.
+    public static func answer(_ query: Message, from snapshot: Snapshot, client: ClientInfo) -> Message {
+        var response = query.makeResponse()
+        if let edns = query.edns {
+            var reply = EDNS(udpPayloadSize: UInt16(maxUDPPayload), version: 0, isDNSSECOK: edns.isDNSSECOK)
+            do {
+                if var subnet = try edns.clientSubnet() {
+                    subnet.scopePrefixLength = 0
+                    reply.setClientSubnet(subnet)
+                }
+            } catch {
+                response.edns = EDNS(udpPayloadSize: UInt16(maxUDPPayload))
+                response.rcode = .formatError
+                return response
+            }
+            response.edns = reply
+            if edns.version > 0 {
+                response.rcode = .badVersion
+                return response
+            }
+        }
+        guard !query.header.isResponse, query.questions.count == 1 else {
+            response.rcode = .formatError
+            return response
+        }
+        guard query.header.opcode == .query else {
+            response.rcode = .notImplemented
+            return response
+        }
+        let question = query.questions[0]
+        guard question.rrClass == .internet || question.rrClass == .any, question.type != .axfr, question.type != .ixfr,
+              let zone = snapshot.zone(for: question.name) else {
+            response.rcode = .refused
+            return response
+        }
+        var lookup = Lookup(snapshot: snapshot)
+        lookup.resolve(question.name, question.type, in: zone)
+        response.header.isAuthoritative = lookup.isAuthoritative
+        response.rcode = lookup.rcode
+        response.answers = lookup.answers
+        response.authority = lookup.authority
+        response.additional = lookup.additional
+        return response
+    }
+
+    /// The largest response to send to this query over UDP: the client's EDNS payload size (512 without
+    /// EDNS or below it), capped at `maxUDPPayload`.
+    public static func udpPayloadLimit(for query: Message?) -> Int {
+        guard let offered = query?.edns?.udpPayloadSize else { return 512 }
+        return min(max(Int(offered), 512), maxUDPPayload)
+    }
+
+    /// Answers raw query bytes with raw response bytes, or nil when nothing should be sent: a message
+    /// too short for a header, or one with QR set (answering responses invites loops and reflection).
+    ///
+    /// A message that does not parse gets FORMERR with its id and opcode. UDP responses are cut to the
+    /// client's payload limit with TC set; TCP responses may use the full 65535 octets.
+    public static func respond(to bytes: UnsafeRawBufferPointer, from snapshot: Snapshot, client: ClientInfo) -> [UInt8]? {
+        guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
+        let query: Message
+        do {
+            query = try Message(wire: bytes)
+        } catch {
+            return formatError(id: UInt16(bytes[0]) << 8 | UInt16(bytes[1]), flags: bytes[2])
+        }
+        let response = answer(query, from: snapshot, client: client)
+        let limit = client.transport == .udp ? udpPayloadLimit(for: query) : 0xFFFF
+        do {
+            return try response.wireBytes(maxSize: limit).bytes
+        } catch {
+            var failure = query.makeResponse(rcode: .serverFailure)
+            failure.edns = response.edns.map { _ in EDNS(udpPayloadSize: UInt16(maxUDPPayload)) }
+            return try? failure.wireBytes()
+        }
+    }
+
+    /// A bare FORMERR: the query's id, opcode and RD, no sections (the query could not be read).
+    static func formatError(id: UInt16, flags: UInt8) -> [UInt8] {
+        let opcodeAndRD = flags & 0x79  // opcode bits and RD
+        return [UInt8(id >> 8), UInt8(id & 0xFF), 0x80 | opcodeAndRD, UInt8(RCode.formatError.rawValue),
+                0, 0, 0, 0, 0, 0, 0, 0]
+    }
+}

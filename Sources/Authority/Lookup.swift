@@ -1,0 +1,110 @@
+import DNSWire
+
+/// One resolution inside our zones (RFC 1034 §4.3.2 for an authoritative server), collecting sections.
+struct Lookup {
+    let snapshot: Snapshot
+    var rcode: RCode = .noError
+    var isAuthoritative = true
+    var answers: [ResourceRecord] = []
+    var authority: [ResourceRecord] = []
+    var additional: [ResourceRecord] = []
+
+    init(snapshot: Snapshot) {
+        self.snapshot = snapshot
+    }
+
+    mutating func resolve(_ name: Name, _ type: RRType, in zone: ZoneData) {
+        var name = name
+        var zone = zone
+        var visited: Set<Name> = []
+        for step in 0...Authority.maxCNAMEChain {
+            // Below a zone cut the data is not ours: refer, unless already answering (then stop there).
+            if let cut = zone.delegation(covering: name), !(type == .ds && cut.owner == name) {
+                if step == 0 { refer(to: cut.owner, cut.node, in: zone) }
+                return
+            }
+            let node: Node
+            if let exact = zone.nodes[name] {
+                node = exact
+            } else if let wildcard = wildcardNode(for: name, in: zone) {
+                node = wildcard
+            } else {
+                rcode = .nameError
+                authority = [zone.negativeSOA]
+                return
+            }
+            // CNAME: answer it and follow it, unless the CNAME itself (or ANY) was asked for. Wildcard
+            // answers take the asked name as owner (RFC 4592 §3.3.1).
+            if let cname = node.rrsets[.cname], type != .cname, type != .any {
+                answers += cname.renamed(to: name)
+                visited.insert(name)
+                guard case .cname(let target) = cname.records[0].data, !visited.contains(target) else { return }
+                guard let next = snapshot.zone(for: target) else { return }  // leaves our zones: the resolver goes on
+                name = target
+                zone = next
+                continue
+            }
+            if type == .any {
+                // RFC 8482 §4.1: one RRset is a complete answer to ANY.
+                if let first = node.rrsets.keys.min() {
+                    answers += node.rrsets[first]!.renamed(to: name)
+                } else {
+                    authority = [zone.negativeSOA]
+                }
+                return
+            }
+            guard let rrset = node.rrsets[type] else {
+                authority = [zone.negativeSOA]  // NODATA
+                return
+            }
+            answers += rrset.renamed(to: name)
+            addTargetAddresses(of: rrset.records)
+            return
+        }
+    }
+
+    /// The wildcard that covers `name` (RFC 4592 §3.3.1): `*.` prepended to the closest encloser, the
+    /// longest existing ancestor. Nil when there is none, or when the closest encloser is `name` itself.
+    private func wildcardNode(for name: Name, in zone: ZoneData) -> Node? {
+        guard zone.hasWildcards else { return nil }
+        var ancestor = name.parent
+        while let candidate = ancestor, candidate.isSubdomain(of: zone.origin) {
+            if candidate == zone.origin || zone.nodes[candidate] != nil {
+                guard let source = try? candidate.prepending(label: [UInt8(ascii: "*")]) else { return nil }
+                return zone.nodes[source]
+            }
+            ancestor = candidate.parent
+        }
+        return nil
+    }
+
+    /// A referral (RFC 1034 §4.3.2 step 3b): not authoritative, the cut's NS in authority, and the
+    /// addresses of its name servers that we hold (glue) in additional.
+    private mutating func refer(to cut: Name, _ node: Node, in zone: ZoneData) {
+        isAuthoritative = false
+        guard let ns = node.rrsets[.ns] else { return }
+        authority = ns.records
+        addTargetAddresses(of: ns.records)
+    }
+
+    /// Additional-section processing (RFC 1035 §3.3): the A and AAAA records we hold for the names an NS,
+    /// MX or SRV answer points to, glue below zone cuts included.
+    private mutating func addTargetAddresses(of records: [ResourceRecord]) {
+        for record in records {
+            let target: Name
+            switch record.data {
+            case .ns(let name): target = name
+            case .mx(let mx): target = mx.exchange
+            case .srv(let srv): target = srv.target
+            default: continue
+            }
+            guard let zone = snapshot.zone(for: target), let node = zone.nodes[target] else { continue }
+            for type in [RRType.a, .aaaa] {
+                guard let rrset = node.rrsets[type] else { continue }
+                if !additional.contains(where: { $0.name == target && $0.type == type }) {
+                    additional += rrset.records
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import DNSWire
+import Model
+
+/// One RRset as served: records ready to copy into a response.
+public struct RRSet: Sendable {
+    public let type: RRType
+    public let ttl: UInt32
+    public let records: [ResourceRecord]
+
+    /// The same records under another owner, as a wildcard answer is synthesized (RFC 4592 §3.3.1).
+    func renamed(to owner: Name) -> [ResourceRecord] {
+        records.map { ResourceRecord(name: owner, ttl: $0.ttl, rrClass: $0.rrClass, data: $0.data) }
+    }
+}
+
+/// Everything at one owner name. A node with no RRsets is an empty non-terminal: it exists (so queries
+/// for it answer NODATA, not NXDOMAIN; RFC 8020) because names below it do.
+public struct Node: Sendable {
+    public let rrsets: [RRType: RRSet]
+
+    /// True when this node is a zone cut: NS records below the apex delegate it.
+    let isDelegation: Bool
+}
+
+/// One zone as served, immutable: built once per config or health change, read by any number of
+/// queries at once.
+public final class ZoneData: Sendable {
+    public let name: String
+    public let origin: Name
+    public let serial: UInt32
+    /// The SOA record, with the current serial.
+    public let soa: ResourceRecord
+    /// The SOA as it goes into negative answers: TTL = min(SOA TTL, SOA minimum) (RFC 2308 §5).
+    let negativeSOA: ResourceRecord
+    /// Every name that exists in the zone, empty non-terminals included.
+    public let nodes: [Name: Node]
+    let hasDelegations: Bool
+    let hasWildcards: Bool
+    /// The model this was built from, to tell whether a new config changes the zone.
+    let model: Zone
+
+    /// Builds the zone's nodes from the model; `serial` is the one to serve.
+    init(_ zone: Zone, serial: UInt32) {
+        name = zone.name
+        origin = zone.origin
+        self.serial = serial
+        model = zone
+        let soaData = RData.SOA(primary: zone.soa.primary, contact: zone.soa.contact, serial: serial,
+                                refresh: zone.soa.refresh, retry: zone.soa.retry, expire: zone.soa.expire,
+                                minimum: zone.soa.negativeTTL)
+        soa = ResourceRecord(name: zone.origin, ttl: zone.ttl, data: .soa(soaData))
+        negativeSOA = ResourceRecord(name: zone.origin, ttl: min(zone.ttl, zone.soa.negativeTTL), data: .soa(soaData))
+
+        var sets: [Name: [RRType: RRSet]] = [:]
+        sets[zone.origin, default: [:]][.soa] = RRSet(type: .soa, ttl: zone.ttl, records: [soa])
+        sets[zone.origin, default: [:]][.ns] = RRSet(type: .ns, ttl: zone.ttl, records: zone.nameservers.map {
+            ResourceRecord(name: zone.origin, ttl: zone.ttl, data: .ns($0))
+        })
+        for set in zone.records {
+            sets[set.owner, default: [:]][set.type] = RRSet(type: set.type, ttl: set.ttl, records: set.data.map {
+                ResourceRecord(name: set.owner, ttl: set.ttl, data: $0)
+            })
+        }
+        var nodes: [Name: Node] = [:]
+        nodes.reserveCapacity(sets.count * 2)
+        var hasWildcards = false
+        for (owner, rrsets) in sets {
+            nodes[owner] = Node(rrsets: rrsets, isDelegation: owner != zone.origin && rrsets[.ns] != nil)
+            hasWildcards = hasWildcards || owner.isWildcard
+            // Every name between the owner and the apex exists, if only as an empty non-terminal.
+            var ancestor = owner.parent
+            while let name = ancestor, name != zone.origin, name.isSubdomain(of: zone.origin), nodes[name] == nil {
+                nodes[name] = sets[name].map { Node(rrsets: $0, isDelegation: $0[.ns] != nil) }
+                    ?? Node(rrsets: [:], isDelegation: false)
+                ancestor = name.parent
+            }
+        }
+        self.nodes = nodes
+        self.hasWildcards = hasWildcards
+        hasDelegations = nodes.values.contains { $0.isDelegation }
+    }
+
+    /// The deepest zone cut at or above `name` (below the apex), if any: the node that delegates it.
+    func delegation(covering name: Name) -> (owner: Name, node: Node)? {
+        guard hasDelegations else { return nil }
+        var best: (Name, Node)? = nil
+        var candidate: Name? = name
+        // Walk up to the apex; the highest cut wins, since data below a cut is not ours (RFC 1034 §4.3.2).
+        while let current = candidate, current != origin {
+            if let node = nodes[current], node.isDelegation { best = (current, node) }
+            candidate = current.parent
+        }
+        return best
+    }
+}
