@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -27,8 +29,23 @@ let package = Package(
         .target(name: "Authority", dependencies: [
             "DNSWire", "Model", .product(name: "Atomics", package: "swift-atomics"),
         ], exclude: ["README.md"]),
+        .target(name: "Server", dependencies: [
+            "DNSWire", "Authority",
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Atomics", package: "swift-atomics"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["README.md"]),
+        .target(name: "Controller", dependencies: [
+            "DNSWire", "Model", "Manifests", "Authority", "Server",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], exclude: ["README.md"]),
         .executableTarget(name: "switchyard", dependencies: [
-            "DNSWire", "Model", "Manifests",
+            "DNSWire", "Model", "Manifests", "Controller",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -41,6 +58,7 @@ let package = Package(
         .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CMaxMindDB"]),
     ],
     swiftLanguageModes: [.v6]

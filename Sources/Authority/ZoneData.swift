@@ -39,6 +39,9 @@ public final class ZoneData: Sendable {
     /// The model this was built from, to tell whether a new config changes the zone.
     let model: Zone
 
+    /// Where NOTIFY goes and who may transfer.
+    public var secondaries: [Secondary] { model.secondaries }
+
     /// Builds the zone's nodes from the model; `serial` is the one to serve.
     init(_ zone: Zone, serial: UInt32) {
         name = zone.name

@@ -219,7 +219,7 @@ extension DocumentDecoder {
 }
 
 /// Reads `500ms`, `30s`, `2m`, `1h` or `1d`: a whole number and one unit.
-func parseDuration(_ text: String) -> Duration? {
+public func parseDuration(_ text: String) -> Duration? {
     let digits = text.prefix { $0.isASCII && $0.isNumber }
     guard !digits.isEmpty, digits.count <= 9, let number = Int64(digits) else { return nil }
     switch text.dropFirst(digits.count) {

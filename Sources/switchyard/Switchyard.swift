@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Switchyard: ParsableCommand {
+struct Switchyard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "DNS traffic policies from git: validate, plan and apply manifests; serve DNS by live health.",
@@ -9,5 +9,5 @@ struct Switchyard: ParsableCommand {
             Exit codes: 0 success (or no changes), 1 error (invalid manifests, refused plan, unreachable \
             server), 2 changes present (only with --detailed-exitcode), 64 usage error.
             """,
-        subcommands: [Validate.self])
+        subcommands: [Validate.self, ControllerCommand.self])
 }

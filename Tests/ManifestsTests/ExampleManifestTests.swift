@@ -26,8 +26,8 @@ struct ExampleManifestTests {
         #expect(zone.soa.contact.description == "hostmaster.example.com.")
         #expect(zone.soa.negativeTTL == 300)
         #expect(zone.nameservers.map(\.description) == ["ns1.example.com.", "ns2.example.com."])
-        #expect(zone.secondaries == [Secondary(address: IPAddress("192.0.2.53")!, port: 53, tsigKey: "xfr"),
-                                     Secondary(address: IPAddress("2001:db8::53")!, port: 5300)])
+        #expect(zone.secondaries == [Secondary(address: IPAddress("127.0.0.1")!, port: 5301, tsigKey: "xfr"),
+                                     Secondary(address: IPAddress("::1")!, port: 5302)])
         let records = Dictionary(uniqueKeysWithValues: zone.records.map { ("\($0.owner.relativeDescription(to: zone.origin)) \($0.type)", $0) })
         #expect(records["@ MX"]?.data.map(\.description) == ["10 mail1.example.com.", "20 mail2.example.com."])
         // A TXT value is one text, semicolons and spaces included, not zone-file tokens.

@@ -1,0 +1,53 @@
+import DNSWire
+import Model
+
+/// Full zone transfers (AXFR, RFC 5936), answered to the zone's secondaries only.
+public enum ZoneTransfer {
+    /// Octets of records per message: well under the 65535 limit, so each message is built once and
+    /// never needs splitting again (BIND uses similar sizes).
+    static let messageBudget = 16_000
+
+    /// The messages that answer an AXFR (or IXFR, answered with a full AXFR, RFC 1995 §4) query: the
+    /// SOA, every other record, and the SOA again, spread over as many messages as they need.
+    ///
+    /// A single REFUSED message when the name is not a zone served here, or when the client's address is
+    /// not one of the zone's secondaries. A secondary configured with a TSIG key is refused too: transfers
+    /// signed with TSIG are not implemented yet, and an unsigned one must not stand in for it.
+    public static func messages(for query: Message, from snapshot: Snapshot, client: ClientInfo) -> [Message] {
+        var refusal = query.makeResponse(rcode: .refused)
+        refusal.edns = query.edns.map { _ in EDNS(udpPayloadSize: UInt16(Authority.maxUDPPayload)) }
+        guard query.questions.count == 1, let question = query.questions.first,
+              let zone = snapshot.zones[question.name], let address = client.address,
+              zone.model.secondaries.contains(where: { $0.address == address && $0.tsigKey == nil }) else {
+            return [refusal]
+        }
+        var records: [ResourceRecord] = [zone.soa]
+        // Apex first, then the rest in canonical order, so transfers are reproducible.
+        for owner in zone.nodes.keys.sorted() {
+            let node = zone.nodes[owner]!
+            for type in node.rrsets.keys.sorted() where !(owner == zone.origin && type == .soa) {
+                records += node.rrsets[type]!.records
+            }
+        }
+        records.append(zone.soa)
+
+        var messages: [Message] = []
+        var current = query.makeResponse()
+        current.header.isAuthoritative = true
+        var size = 0
+        for record in records {
+            let estimate = record.name.wireLength + 10 + record.data.wireBytes.count
+            if size + estimate > messageBudget && !current.answers.isEmpty {
+                messages.append(current)
+                current = query.makeResponse()
+                current.header.isAuthoritative = true
+                current.questions = []  // the question is only in the first message (RFC 5936 §2.2.1)
+                size = 0
+            }
+            current.answers.append(record)
+            size += estimate
+        }
+        messages.append(current)
+        return messages
+    }
+}

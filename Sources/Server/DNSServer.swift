@@ -1,0 +1,103 @@
+import Atomics
+import Authority
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The DNS listener: UDP and TCP on one address, answering from whatever snapshot is current.
+public final class DNSServer: Sendable {
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0 picks a free port (the same one for UDP and TCP); `boundPort` tells which.
+        public var port: Int
+        public var maxTCPConnections: Int
+        public var tcpIdleTimeout: TimeAmount
+
+        public init(host: String = "127.0.0.1", port: Int = 5353, maxTCPConnections: Int = 1024,
+                    tcpIdleTimeout: TimeAmount = .seconds(10)) {
+            self.host = host
+            self.port = port
+            self.maxTCPConnections = maxTCPConnections
+            self.tcpIdleTimeout = tcpIdleTimeout
+        }
+    }
+
+    private let configuration: Configuration
+    private let snapshots: SnapshotReference
+    private let group: MultiThreadedEventLoopGroup
+    private let channels: NIOLockedValueBox<[Channel]> = NIOLockedValueBox([])
+    private let connections = ManagedAtomic<Int>(0)
+    private let logger: Logger
+
+    public init(configuration: Configuration, snapshots: SnapshotReference, group: MultiThreadedEventLoopGroup,
+                logger: Logger) {
+        self.configuration = configuration
+        self.snapshots = snapshots
+        self.group = group
+        self.logger = logger
+    }
+
+    /// Binds UDP (one SO_REUSEPORT socket per event loop, reading up to 32 datagrams per call) and TCP,
+    /// and returns the port they share.
+    public func start() async throws -> Int {
+        let loops = Array(group.makeIterator())
+        var udpChannels: [Channel] = []
+        var port = configuration.port
+        for loop in loops {
+            let channel = try await DatagramBootstrap(group: loop)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelOption(ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1)
+                .channelOption(.datagramVectorReadMessageCount, value: 32)
+                // Each of the 32 slots must hold the largest query we take (BUILD-NOTES §8.12).
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 32 * 4096))
+                .channelInitializer { [snapshots] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(snapshots: snapshots))
+                    }
+                }
+                .bind(host: configuration.host, port: port).get()
+            if port == 0 { port = channel.localAddress?.port ?? 0 }
+            udpChannels.append(channel)
+        }
+        let maxConnections = configuration.maxTCPConnections
+        let idleTimeout = configuration.tcpIdleTimeout
+        let tcp = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [snapshots, connections, logger] channel in
+                // Past the cap a new connection is closed at once; existing ones are served on.
+                guard connections.loadThenWrappingIncrement(ordering: .relaxed) < maxConnections else {
+                    connections.wrappingDecrement(ordering: .relaxed)
+                    logger.warning("TCP connection refused: at the cap", metadata: ["cap": "\(maxConnections)"])
+                    return channel.close()
+                }
+                channel.closeFuture.whenComplete { _ in connections.wrappingDecrement(ordering: .relaxed) }
+                return channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    try operations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
+                    try operations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
+                    try operations.addHandler(TCPQueryHandler(snapshots: snapshots))
+                }
+            }
+            .bind(host: configuration.host, port: port).get()
+        channels.withLockedValue { $0 = udpChannels + [tcp] }
+        logger.info("DNS listening", metadata: ["address": "\(configuration.host)", "port": "\(port)", "udpSockets": "\(loops.count)"])
+        return port
+    }
+
+    /// Closes every listener; queries in flight finish.
+    public func stop() async {
+        let open = channels.withLockedValue { channels in
+            defer { channels = [] }
+            return channels
+        }
+        for channel in open {
+            try? await channel.close()
+        }
+    }
+}
