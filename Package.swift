@@ -49,6 +49,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .target(name: "SwitchyardTesting", path: "Sources/SwitchyardTesting"),
+
         .executableTarget(name: "DNSWireBenchmark", dependencies: ["DNSWire"],
                           path: "Benchmarks/DNSWireBenchmark"),
         .executableTarget(name: "ManifestsBenchmark", dependencies: ["Manifests"],
@@ -58,7 +60,7 @@ let package = Package(
         .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "SwitchyardTesting"]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CMaxMindDB"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The built `switchyard controller`, started on a free loopback port and stopped by `stop()`.
+public final class ControllerProcess: @unchecked Sendable {
+    public let port: Int
+    private let process: Process
+    private let logPipe: Pipe
+
+    /// Starts the controller on `manifests` and waits (up to `timeout`) until it says where it listens.
+    public init(manifests: URL, interval: String = "500ms", timeout: TimeInterval = 30) throws {
+        process = Process()
+        process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/switchyard")
+        process.arguments = ["controller", "--manifests", manifests.path, "--dns-listen", "127.0.0.1:0", "--interval", interval]
+        let out = Pipe()
+        logPipe = Pipe()
+        process.standardOutput = out
+        process.standardError = logPipe
+        try process.run()
+        var seen = ""
+        let deadline = Date().addingTimeInterval(timeout)
+        var found: Int? = nil
+        while found == nil && Date() < deadline && process.isRunning {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { usleep(20_000); continue }
+            seen += String(decoding: chunk, as: UTF8.self)
+            if let line = seen.split(separator: "\n").first(where: { $0.hasPrefix("switchyard: DNS on ") }),
+               let port = line.split(separator: ":").last.flatMap({ Int($0) }) {
+                found = port
+            }
+        }
+        guard let found else {
+            process.terminate()
+            throw StartFailure(output: seen)
+        }
+        port = found
+    }
+
+    public struct StartFailure: Error, CustomStringConvertible {
+        public let output: String
+        public var description: String { "the controller did not start listening: \(output)" }
+    }
+
+    /// SIGTERM, then SIGKILL if it has not exited within two seconds.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        let deadline = Date().addingTimeInterval(2)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    deinit { stop() }
+}
