@@ -2,19 +2,19 @@
 # the Swift toolchain, so CI (.ci/run) and a newcomer run exactly the same thing.
 
 BUILD_PACKAGES := libcurl4-openssl-dev libyaml-dev libmaxminddb-dev libsqlite3-dev pkg-config
-# dig for integration tests, valgrind for the benchmark's allocation counts, python3 for test peers.
-TEST_PACKAGES := $(BUILD_PACKAGES) bind9-dnsutils valgrind python3
+# dig and BIND (a real secondary) for integration tests, valgrind for allocation counts, python3 for peers.
+TEST_PACKAGES := $(BUILD_PACKAGES) bind9-dnsutils bind9 valgrind python3
 FUZZ_SECONDS ?= 60
 
 .PHONY: run test build fuzz bench
 
-# The controller does not exist yet (issues 4-7); until it does, `make run` runs the most useful part
-# that does: `switchyard validate` on the example manifests.
+# The controller on the example manifests, DNS on 127.0.0.1:5353 (try: dig @127.0.0.1 -p 5353 example.com MX).
+# It serves the static zones; policies, the admin API and the store come with later issues.
 run:
 	@scripts/ensure-apt-packages.sh $(BUILD_PACKAGES)
-	swift build --product switchyard
-	@echo "switchyard: the controller is not built yet; validating the example manifests instead."
-	.build/debug/switchyard validate manifests
+	swift build -c release --product switchyard
+	.build/release/switchyard validate manifests
+	.build/release/switchyard controller --manifests manifests --dns-listen 127.0.0.1:5353
 
 # Unit and CLI tests, the manifests against their JSON Schemas and `switchyard validate`, then a fuzz run
 # of the wire parser that must find nothing. The test runner goes last so its summary closes the output.
