@@ -35,10 +35,10 @@ struct Lookup {
             }
             // CNAME: answer it and follow it, unless the CNAME itself (or ANY) was asked for. Wildcard
             // answers take the asked name as owner (RFC 4592 §3.3.1).
-            if let cname = node.rrsets[.cname], type != .cname, type != .any {
-                answers += cname.renamed(to: name)
+            if let cname = node.rrset(.cname), type != .cname, type != .any {
+                answers += cname.records(owner: name)
                 visited.insert(name)
-                guard case .cname(let target) = cname.records[0].data, !visited.contains(target) else { return }
+                guard case .cname(let target) = cname.data[0], !visited.contains(target) else { return }
                 guard let next = snapshot.zone(for: target) else { return }  // leaves our zones: the resolver goes on
                 name = target
                 zone = next
@@ -46,19 +46,19 @@ struct Lookup {
             }
             if type == .any {
                 // RFC 8482 §4.1: one RRset is a complete answer to ANY.
-                if let first = node.rrsets.keys.min() {
-                    answers += node.rrsets[first]!.renamed(to: name)
+                if let first = node.rrsets.first {  // sorted by type
+                    answers += first.records(owner: name)
                 } else {
                     authority = [zone.negativeSOA]
                 }
                 return
             }
-            guard let rrset = node.rrsets[type] else {
+            guard let rrset = node.rrset(type) else {
                 authority = [zone.negativeSOA]  // NODATA
                 return
             }
-            answers += rrset.renamed(to: name)
-            addTargetAddresses(of: rrset.records)
+            answers += rrset.records(owner: name)
+            addTargetAddresses(of: rrset.data)
             return
         }
     }
@@ -82,17 +82,17 @@ struct Lookup {
     /// addresses of its name servers that we hold (glue) in additional.
     private mutating func refer(to cut: Name, _ node: Node, in zone: ZoneData) {
         isAuthoritative = false
-        guard let ns = node.rrsets[.ns] else { return }
-        authority = ns.records
-        addTargetAddresses(of: ns.records)
+        guard let ns = node.rrset(.ns) else { return }
+        authority = ns.records(owner: cut)
+        addTargetAddresses(of: ns.data)
     }
 
     /// Additional-section processing (RFC 1035 §3.3): the A and AAAA records we hold for the names an NS,
     /// MX or SRV answer points to, glue below zone cuts included.
-    private mutating func addTargetAddresses(of records: [ResourceRecord]) {
-        for record in records {
+    private mutating func addTargetAddresses(of data: [RData]) {
+        for item in data {
             let target: Name
-            switch record.data {
+            switch item {
             case .ns(let name): target = name
             case .mx(let mx): target = mx.exchange
             case .srv(let srv): target = srv.target
@@ -100,9 +100,9 @@ struct Lookup {
             }
             guard let zone = snapshot.zone(for: target), let node = zone.nodes[target] else { continue }
             for type in [RRType.a, .aaaa] {
-                guard let rrset = node.rrsets[type] else { continue }
+                guard let rrset = node.rrset(type) else { continue }
                 if !additional.contains(where: { $0.name == target && $0.type == type }) {
-                    additional += rrset.records
+                    additional += rrset.records(owner: target)
                 }
             }
         }

@@ -1,25 +1,44 @@
 import DNSWire
 import Model
 
-/// One RRset as served: records ready to copy into a response.
+/// One RRset as served. Its data array is the model's own (shared, not copied), so a snapshot of a
+/// million records costs little more than the model it is built from.
 public struct RRSet: Sendable {
     public let type: RRType
     public let ttl: UInt32
-    public let records: [ResourceRecord]
+    public let data: [RData]
 
-    /// The same records under another owner, as a wildcard answer is synthesized (RFC 4592 §3.3.1).
-    func renamed(to owner: Name) -> [ResourceRecord] {
-        records.map { ResourceRecord(name: owner, ttl: $0.ttl, rrClass: $0.rrClass, data: $0.data) }
+    /// The records under `owner`: the asked name, which is also how a wildcard answer is synthesized
+    /// (RFC 4592 §3.3.1).
+    func records(owner: Name) -> [ResourceRecord] {
+        data.map { ResourceRecord(name: owner, ttl: ttl, data: $0) }
     }
 }
 
 /// Everything at one owner name. A node with no RRsets is an empty non-terminal: it exists (so queries
 /// for it answer NODATA, not NXDOMAIN; RFC 8020) because names below it do.
 public struct Node: Sendable {
-    public let rrsets: [RRType: RRSet]
+    /// Sorted by type. A small array: most names hold one or two RRsets, and a dictionary per name
+    /// would cost far more memory for no faster lookup.
+    public let rrsets: [RRSet]
 
     /// True when this node is a zone cut: NS records below the apex delegate it.
     let isDelegation: Bool
+
+    init(rrsets: [RRSet]) {
+        self.rrsets = rrsets.sorted { $0.type < $1.type }
+        isDelegation = false
+    }
+
+    init(rrsets: [RRSet], isDelegation: Bool) {
+        self.rrsets = rrsets.sorted { $0.type < $1.type }
+        self.isDelegation = isDelegation
+    }
+
+    /// The RRset of `type`, or nil.
+    public func rrset(_ type: RRType) -> RRSet? {
+        rrsets.first { $0.type == type }
+    }
 }
 
 /// One zone as served, immutable: built once per config or health change, read by any number of
@@ -54,27 +73,26 @@ public final class ZoneData: Sendable {
         soa = ResourceRecord(name: zone.origin, ttl: zone.ttl, data: .soa(soaData))
         negativeSOA = ResourceRecord(name: zone.origin, ttl: min(zone.ttl, zone.soa.negativeTTL), data: .soa(soaData))
 
-        var sets: [Name: [RRType: RRSet]] = [:]
-        sets[zone.origin, default: [:]][.soa] = RRSet(type: .soa, ttl: zone.ttl, records: [soa])
-        sets[zone.origin, default: [:]][.ns] = RRSet(type: .ns, ttl: zone.ttl, records: zone.nameservers.map {
-            ResourceRecord(name: zone.origin, ttl: zone.ttl, data: .ns($0))
-        })
+        var sets: [Name: [RRSet]] = [:]
+        sets.reserveCapacity(zone.records.count + 1)
+        sets[zone.origin] = [RRSet(type: .soa, ttl: zone.ttl, data: [soa.data]),
+                             RRSet(type: .ns, ttl: zone.ttl, data: zone.nameservers.map { .ns($0) })]
         for set in zone.records {
-            sets[set.owner, default: [:]][set.type] = RRSet(type: set.type, ttl: set.ttl, records: set.data.map {
-                ResourceRecord(name: set.owner, ttl: set.ttl, data: $0)
-            })
+            sets[set.owner, default: []].append(RRSet(type: set.type, ttl: set.ttl, data: set.data))
         }
         var nodes: [Name: Node] = [:]
-        nodes.reserveCapacity(sets.count * 2)
+        nodes.reserveCapacity(sets.count + sets.count / 4)
         var hasWildcards = false
+        func node(_ owner: Name, _ rrsets: [RRSet]) -> Node {
+            Node(rrsets: rrsets, isDelegation: owner != zone.origin && rrsets.contains { $0.type == .ns })
+        }
         for (owner, rrsets) in sets {
-            nodes[owner] = Node(rrsets: rrsets, isDelegation: owner != zone.origin && rrsets[.ns] != nil)
+            nodes[owner] = node(owner, rrsets)
             hasWildcards = hasWildcards || owner.isWildcard
             // Every name between the owner and the apex exists, if only as an empty non-terminal.
             var ancestor = owner.parent
             while let name = ancestor, name != zone.origin, name.isSubdomain(of: zone.origin), nodes[name] == nil {
-                nodes[name] = sets[name].map { Node(rrsets: $0, isDelegation: $0[.ns] != nil) }
-                    ?? Node(rrsets: [:], isDelegation: false)
+                nodes[name] = node(name, sets[name] ?? [])
                 ancestor = name.parent
             }
         }

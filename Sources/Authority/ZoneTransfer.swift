@@ -25,8 +25,8 @@ public enum ZoneTransfer {
         // Apex first, then the rest in canonical order, so transfers are reproducible.
         for owner in zone.nodes.keys.sorted() {
             let node = zone.nodes[owner]!
-            for type in node.rrsets.keys.sorted() where !(owner == zone.origin && type == .soa) {
-                records += node.rrsets[type]!.records
+            for rrset in node.rrsets where !(owner == zone.origin && rrset.type == .soa) {
+                records += rrset.records(owner: owner)
             }
         }
         records.append(zone.soa)

@@ -7,6 +7,9 @@ import Model
 import NIOCore
 import NIOPosix
 import Server
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Wires manifests, the snapshot, the DNS server and NOTIFY together. This is the first cut of the
 /// controller (issue 4): it serves the manifests and follows their changes. Store, admin API, monitor
@@ -47,15 +50,14 @@ public final class DNSController: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let snapshots = SnapshotReference()
         var watcher = ManifestWatcher(paths: configuration.manifests)
-        guard let (sources, readProblems) = watcher.changedSources() else { return }
-        let first = ManifestCompiler.compile(sources)
-        log(readProblems + first.diagnostics)
-        guard let state = first.state, readProblems.isEmpty else {
+        // The first read always reports a change.
+        let initial = load(&watcher, previous: nil) ?? .invalid(diagnostics: [])
+        guard case .changed(let first, _) = initial else {
             try? await group.shutdownGracefully()
-            throw InvalidManifests(diagnostics: readProblems + first.diagnostics)
+            throw InvalidManifests(diagnostics: initial.diagnostics)
         }
         let notifier = NotifySender(group: group, logger: logger)
-        var current = Snapshot.build(state, previous: nil, now: unixTime())
+        var current = first
         snapshots.store(current)
         let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort),
                                snapshots: snapshots, group: group, logger: logger)
@@ -65,22 +67,52 @@ public final class DNSController: Sendable {
 
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.interval)
-            guard let (sources, readProblems) = watcher.changedSources() else { continue }
-            let result = ManifestCompiler.compile(sources)
-            log(readProblems + result.diagnostics)
-            guard let state = result.state, readProblems.isEmpty else {
-                logger.error("manifests have errors; still serving the last good config",
-                             metadata: ["errors": "\(result.errorCount + readProblems.count)"])
+            switch load(&watcher, previous: current) {
+            case nil:
                 continue
+            case .invalid(let diagnostics)?:
+                logger.error("manifests have errors; still serving the last good config",
+                             metadata: ["errors": "\(diagnostics.filter { $0.severity == .error }.count)"])
+                continue
+            case .changed(let next, _)?:
+                snapshots.store(next)
+                logger.info("config applied", metadata: ["zones": "\(next.zones.count)"])
+                notifyChangedZones(from: current, to: next, notifier: notifier)
+                current = next
             }
-            let next = Snapshot.build(state, previous: current, now: unixTime())
-            snapshots.store(next)
-            logger.info("config applied", metadata: ["zones": "\(next.zones.count)"])
-            notifyChangedZones(from: current, to: next, notifier: notifier)
-            current = next
         }
         await server.stop()
         try? await group.shutdownGracefully()
+    }
+
+    private enum LoadResult {
+        case changed(Snapshot, diagnostics: [Diagnostic])
+        case invalid(diagnostics: [Diagnostic])
+
+        var diagnostics: [Diagnostic] {
+            switch self {
+            case .changed(_, let diagnostics), .invalid(let diagnostics): diagnostics
+            }
+        }
+    }
+
+    /// Reads the manifests and, when they changed, compiles them into a snapshot after
+    /// `previous`. Nil when nothing changed. Everything read and parsed is released before it returns:
+    /// only the snapshot stays, and freed memory is handed back to the system (the YAML of a million
+    /// records is several times the size of what is served).
+    private func load(_ watcher: inout ManifestWatcher, previous: Snapshot?) -> LoadResult? {
+        let result: LoadResult? = {
+            guard let (sources, readProblems) = watcher.changedSources() else { return nil }
+            let compiled = ManifestCompiler.compile(sources)
+            let diagnostics = readProblems + compiled.diagnostics
+            log(diagnostics)
+            guard let state = compiled.state, readProblems.isEmpty else { return .invalid(diagnostics: diagnostics) }
+            return .changed(Snapshot.build(state, previous: previous, now: unixTime()), diagnostics: diagnostics)
+        }()
+        #if os(Linux)
+        _ = releaseFreeMemory(0)
+        #endif
+        return result
     }
 
     /// NOTIFY every secondary of each zone that is new or has a new serial.
@@ -108,3 +140,9 @@ public final class DNSController: Sendable {
         UInt32(clamping: Int(Date().timeIntervalSince1970))
     }
 }
+
+#if os(Linux)
+/// glibc's malloc_trim(3), which the Glibc module does not export: returns freed heap to the system.
+@_silgen_name("malloc_trim")
+private func releaseFreeMemory(_ pad: Int) -> Int32
+#endif

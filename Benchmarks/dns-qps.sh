@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Queries per second for a static A query mix: Switchyard and gdnsd serving the same zone on loopback,
+# measured in the same run with dnsperf, and the ratio. Then Switchyard's resident memory with
+# 1,000,000 records loaded. See Benchmarks/README.md for the procedure.
+#
+# Usage: Benchmarks/dns-qps.sh [SECONDS_PER_RUN] [RUNS]   (default 10 s, 3 runs per server)
+set -euo pipefail
+seconds="${1:-10}"
+runs="${2:-3}"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+scripts/ensure-apt-packages.sh dnsperf gdnsd python3
+swift build -c release --product switchyard >/dev/null
+switchyard="$root/.build/release/switchyard"
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# The same static zone for both servers.
+mkdir -p "$work/manifests" "$work/gdnsd/zones"
+cat > "$work/manifests/zone.yaml" <<YAML
+apiVersion: switchyard.io/v1
+kind: Zone
+metadata: {name: example.com}
+spec:
+  ttl: 3600
+  soa: {primary: ns1, contact: hostmaster, negativeTtl: 300}
+  nameservers: [ns1, ns2]
+  records:
+    - {name: "@", type: A, values: [192.0.2.10]}
+    - {name: www, type: A, values: [192.0.2.1]}
+    - {name: api, type: A, values: [192.0.2.2]}
+    - {name: mail, type: A, values: [192.0.2.3]}
+    - {name: ns1, type: A, values: [192.0.2.53]}
+    - {name: ns2, type: A, values: [192.0.2.54]}
+YAML
+cat > "$work/gdnsd/zones/example.com" <<ZONE
+\$TTL 3600
+@    SOA ns1 hostmaster 1 3600 600 1209600 300
+@    NS  ns1
+@    NS  ns2
+@    A   192.0.2.10
+www  A   192.0.2.1
+api  A   192.0.2.2
+mail A   192.0.2.3
+ns1  A   192.0.2.53
+ns2  A   192.0.2.54
+ZONE
+printf 'www.example.com A\napi.example.com A\nmail.example.com A\nns1.example.com A\nexample.com A\n' > "$work/queries"
+
+ours_port=$(free_port)
+"$switchyard" controller --manifests "$work/manifests" --dns-listen "127.0.0.1:$ours_port" --interval 1h \
+    >"$work/switchyard.out" 2>"$work/switchyard.log" &
+pids+=($!)
+gdnsd_port=$(free_port)
+printf 'options => { listen => [ 127.0.0.1:%s ], udp_threads => 2, tcp_threads => 1 }\n' "$gdnsd_port" > "$work/gdnsd/config"
+mkdir -p /run/gdnsd
+gdnsd -c "$work/gdnsd" start >"$work/gdnsd.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+    dig +short @127.0.0.1 -p "$ours_port" www.example.com >/dev/null 2>&1 && dig +short @127.0.0.1 -p "$gdnsd_port" www.example.com >/dev/null 2>&1 && break
+    sleep 0.2
+done
+[ "$(dig +short @127.0.0.1 -p "$gdnsd_port" www.example.com)" = 192.0.2.1 ] || { echo "gdnsd did not start:"; cat "$work/gdnsd.log"; exit 1; }
+[ "$(dig +short @127.0.0.1 -p "$ours_port" www.example.com)" = 192.0.2.1 ] || { echo "switchyard did not start:"; cat "$work/switchyard.log"; exit 1; }
+
+qps() {
+    dnsperf -s 127.0.0.1 -p "$1" -d "$work/queries" -c 8 -T 2 -q 200 -l "$seconds" 2>&1 \
+        | sed -n 's/.*Queries per second: *\([0-9.]*\).*/\1/p'
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "== dnsperf -c 8 -T 2 -q 200 -l $seconds, $runs runs each, alternating ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
+: > "$work/ours"; : > "$work/theirs"
+for run in $(seq "$runs"); do
+    q=$(qps "$ours_port"); echo "run $run switchyard: $q qps"; echo "$q" >> "$work/ours"
+    q=$(qps "$gdnsd_port"); echo "run $run gdnsd:      $q qps"; echo "$q" >> "$work/theirs"
+done
+ours=$(median < "$work/ours")
+theirs=$(median < "$work/theirs")
+echo "median: switchyard $ours qps, gdnsd $theirs qps, ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "%.2f", a / b}')"
+
+echo "== resident memory with 1,000,000 records (10 zones of 100,000 A, AAAA, TXT, MX and CNAME sets)"
+mkdir -p "$work/million"
+python3 - "$work/million" <<'PY'
+import sys
+out = sys.argv[1]
+for zone in range(10):
+    with open(f"{out}/zone{zone}.yaml", "w") as f:
+        f.write(f"apiVersion: switchyard.io/v1\nkind: Zone\nmetadata: {{name: zone{zone}.example}}\nspec:\n"
+                f"  ttl: 3600\n  soa: {{primary: ns1, contact: hostmaster}}\n  nameservers: [ns1, ns2]\n  records:\n")
+        for record in range(100_000):
+            kind = record % 10
+            if kind < 5: f.write(f"    - {{name: host{record}, type: A, values: [10.{zone}.{record // 250 % 256}.{record % 250}]}}\n")
+            elif kind < 7: f.write(f"    - {{name: host{record}, type: AAAA, values: [\"2001:db8:{zone}:{record >> 16:x}::{record & 0xffff:x}\"]}}\n")
+            elif kind == 7: f.write(f"    - {{name: txt{record}, type: TXT, values: [\"v=spf1 ip4:10.{zone}.0.0/16 -all\"]}}\n")
+            elif kind == 8: f.write(f"    - {{name: mail{record}, type: MX, values: [\"10 host{record - 8}\"]}}\n")
+            else: f.write(f"    - {{name: alias{record}, type: CNAME, values: [host{record - 9}]}}\n")
+PY
+million_port=$(free_port)
+start=$(date +%s.%N)
+"$switchyard" controller --manifests "$work/million" --dns-listen "127.0.0.1:$million_port" --interval 1h \
+    >"$work/million.out" 2>"$work/million.log" &
+pid=$!
+pids+=($pid)
+for _ in $(seq 600); do
+    grep -q "DNS on" "$work/million.out" 2>/dev/null && break
+    kill -0 "$pid" 2>/dev/null || { echo "the controller exited:"; tail -5 "$work/million.out"; exit 1; }
+    sleep 0.2
+done
+loaded=$(date +%s.%N)
+answer=$(dig +short @127.0.0.1 -p "$million_port" host99990.zone9.example A)
+rss=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
+hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+echo "loaded and serving in $(awk -v a="$start" -v b="$loaded" 'BEGIN {printf "%.1f", b - a}') s; host99990.zone9.example A = $answer"
+echo "resident: $((rss / 1024)) MiB now, $((hwm / 1024)) MiB peak (while loading)"
