@@ -86,8 +86,14 @@ public enum Authority {
         } catch {
             return formatError(id: UInt16(bytes[0]) << 8 | UInt16(bytes[1]), flags: bytes[2])
         }
+        return respond(to: query, from: snapshot, client: client)
+    }
+
+    /// Answers a parsed query with wire bytes, keeping `reserved` octets of the UDP limit free (for a
+    /// TSIG record the caller appends). Nil only when even SERVFAIL cannot be written.
+    public static func respond(to query: Message, from snapshot: Snapshot, client: ClientInfo, reserved: Int = 0) -> [UInt8]? {
         let response = answer(query, from: snapshot, client: client)
-        let limit = client.transport == .udp ? udpPayloadLimit(for: query) : 0xFFFF
+        let limit = client.transport == .udp ? udpPayloadLimit(for: query) - reserved : 0xFFFF - reserved
         do {
             return try response.wireBytes(maxSize: limit).bytes
         } catch {
@@ -98,7 +104,7 @@ public enum Authority {
     }
 
     /// A bare FORMERR: the query's id, opcode and RD, no sections (the query could not be read).
-    static func formatError(id: UInt16, flags: UInt8) -> [UInt8] {
+    public static func formatError(id: UInt16, flags: UInt8) -> [UInt8] {
         let opcodeAndRD = flags & 0x79  // opcode bits and RD
         return [UInt8(id >> 8), UInt8(id & 0xFF), 0x80 | opcodeAndRD, UInt8(RCode.formatError.rawValue),
                 0, 0, 0, 0, 0, 0, 0, 0]

@@ -10,15 +10,16 @@ public enum ZoneTransfer {
     /// The messages that answer an AXFR (or IXFR, answered with a full AXFR, RFC 1995 §4) query: the
     /// SOA, every other record, and the SOA again, spread over as many messages as they need.
     ///
-    /// A single REFUSED message when the name is not a zone served here, or when the client's address is
-    /// not one of the zone's secondaries. A secondary configured with a TSIG key is refused too: transfers
-    /// signed with TSIG are not implemented yet, and an unsigned one must not stand in for it.
-    public static func messages(for query: Message, from snapshot: Snapshot, client: ClientInfo) -> [Message] {
+    /// A single REFUSED message when the name is not a zone served here, or when no secondary of the zone
+    /// has the client's address and that key: `key` is the TSIG key the query was verified with (nil for
+    /// an unsigned query), and a secondary configured with a key is served only a query signed with it.
+    public static func messages(for query: Message, from snapshot: Snapshot, client: ClientInfo, key: Name? = nil) -> [Message] {
         var refusal = query.makeResponse(rcode: .refused)
         refusal.edns = query.edns.map { _ in EDNS(udpPayloadSize: UInt16(Authority.maxUDPPayload)) }
         guard query.questions.count == 1, let question = query.questions.first,
               let zone = snapshot.zones[question.name], let address = client.address,
-              zone.model.secondaries.contains(where: { $0.address == address && $0.tsigKey == nil }) else {
+              zone.model.secondaries.contains(where: { $0.address == address && $0.tsigKey.flatMap { try? Name($0) } == key })
+        else {
             return [refusal]
         }
         var records: [ResourceRecord] = [zone.soa]

@@ -59,7 +59,8 @@ public final class DNSController: Sendable {
         let notifier = NotifySender(group: group, logger: logger)
         var current = first
         snapshots.store(current)
-        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort),
+        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort,
+                                                    keyring: TSIGKeys.keyring(for: first, logger: logger)),
                                snapshots: snapshots, group: group, logger: logger)
         let port = try await server.start()
         onListening(port)

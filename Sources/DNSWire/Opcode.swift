@@ -45,6 +45,8 @@ public struct RCode: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let notZone = RCode(10)
     /// BADVERS (RFC 6891); the same value is BADSIG inside a TSIG record (RFC 8945).
     public static let badVersion = RCode(16)
+    /// BADSIG: the same value as BADVERS, used in the TSIG record's error field (RFC 8945 §5.2).
+    public static let badSignature = RCode(16)
     public static let badKey = RCode(17)
     public static let badTime = RCode(18)
     public static let badCookie = RCode(23)

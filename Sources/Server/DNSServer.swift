@@ -1,5 +1,6 @@
 import Atomics
 import Authority
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -16,13 +17,16 @@ public final class DNSServer: Sendable {
         public var port: Int
         public var maxTCPConnections: Int
         public var tcpIdleTimeout: TimeAmount
+        /// Keys for TSIG-signed queries and transfers.
+        public var keyring: TSIGKeyring
 
         public init(host: String = "127.0.0.1", port: Int = 5353, maxTCPConnections: Int = 1024,
-                    tcpIdleTimeout: TimeAmount = .seconds(10)) {
+                    tcpIdleTimeout: TimeAmount = .seconds(10), keyring: TSIGKeyring = TSIGKeyring()) {
             self.host = host
             self.port = port
             self.maxTCPConnections = maxTCPConnections
             self.tcpIdleTimeout = tcpIdleTimeout
+            self.keyring = keyring
         }
     }
 
@@ -45,6 +49,8 @@ public final class DNSServer: Sendable {
     /// and returns the port they share.
     public func start() async throws -> Int {
         let loops = Array(group.makeIterator())
+        let responder = QueryResponder(snapshots: snapshots, keyring: configuration.keyring,
+                                       now: { UInt64(max(0, Date().timeIntervalSince1970)) })
         var udpChannels: [Channel] = []
         var port = configuration.port
         for loop in loops {
@@ -54,9 +60,9 @@ public final class DNSServer: Sendable {
                 .channelOption(.datagramVectorReadMessageCount, value: 32)
                 // Each of the 32 slots must hold the largest query we take (BUILD-NOTES §8.12).
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 32 * 4096))
-                .channelInitializer { [snapshots] channel in
+                .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(snapshots: snapshots))
+                        try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(responder: responder))
                     }
                 }
                 .bind(host: configuration.host, port: port).get()
@@ -69,7 +75,7 @@ public final class DNSServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { [snapshots, connections, logger] channel in
+            .childChannelInitializer { [connections, logger] channel in
                 // Past the cap a new connection is closed at once; existing ones are served on.
                 guard connections.loadThenWrappingIncrement(ordering: .relaxed) < maxConnections else {
                     connections.wrappingDecrement(ordering: .relaxed)
@@ -81,7 +87,7 @@ public final class DNSServer: Sendable {
                     let operations = channel.pipeline.syncOperations
                     try operations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                     try operations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
-                    try operations.addHandler(TCPQueryHandler(snapshots: snapshots))
+                    try operations.addHandler(TCPQueryHandler(responder: responder))
                 }
             }
             .bind(host: configuration.host, port: port).get()

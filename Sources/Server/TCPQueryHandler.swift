@@ -8,23 +8,16 @@ final class TCPQueryHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let snapshots: SnapshotReference
+    private let responder: QueryResponder
 
-    init(snapshots: SnapshotReference) {
-        self.snapshots = snapshots
+    init(responder: QueryResponder) {
+        self.responder = responder
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         let client = ClientInfo(address: context.remoteAddress?.dnsAddress, transport: .tcp)
-        let snapshot = snapshots.load()
-        let responses: [[UInt8]] = frame.withUnsafeReadableBytes { bytes in
-            if let query = try? Message(wire: bytes), !query.header.isResponse, query.header.opcode == .query,
-               query.questions.count == 1, query.questions[0].type == .axfr || query.questions[0].type == .ixfr {
-                return ZoneTransfer.messages(for: query, from: snapshot, client: client).compactMap { try? $0.wireBytes() }
-            }
-            return Authority.respond(to: bytes, from: snapshot, client: client).map { [$0] } ?? []
-        }
+        let responses = frame.withUnsafeReadableBytes { responder.responses(to: $0, client: client) }
         for response in responses {
             var buffer = context.channel.allocator.buffer(capacity: response.count + 2)
             buffer.writeInteger(UInt16(response.count))

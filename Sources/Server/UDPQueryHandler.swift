@@ -7,18 +7,17 @@ final class UDPQueryHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-    private let snapshots: SnapshotReference
+    private let responder: QueryResponder
     private var needsFlush = false
 
-    init(snapshots: SnapshotReference) {
-        self.snapshots = snapshots
+    init(responder: QueryResponder) {
+        self.responder = responder
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         let client = ClientInfo(address: envelope.remoteAddress.dnsAddress, transport: .udp)
-        let snapshot = snapshots.load()
-        guard let response = envelope.data.withUnsafeReadableBytes({ Authority.respond(to: $0, from: snapshot, client: client) })
+        guard let response = envelope.data.withUnsafeReadableBytes({ responder.responses(to: $0, client: client) }).first
         else { return }
         var buffer = context.channel.allocator.buffer(capacity: response.count)
         buffer.writeBytes(response)

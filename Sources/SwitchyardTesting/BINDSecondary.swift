@@ -7,13 +7,16 @@ public final class BINDSecondary: @unchecked Sendable {
     private let process: Process
     private let log: URL
 
-    /// Starts named as secondary of `zone` transferring from 127.0.0.1:`primaryPort`, on `port`.
-    public init(zone: String, primaryPort: Int, port: Int) throws {
+    /// Starts named as secondary of `zone` transferring from 127.0.0.1:`primaryPort`, on `port`; with
+    /// `key` (name, base64 secret), every query to the primary is signed with it (HMAC-SHA256).
+    public init(zone: String, primaryPort: Int, port: Int, key: (name: String, secret: String)? = nil) throws {
         self.port = port
         directory = try temporaryDirectory("bind")
         log = directory.appendingPathComponent("named.log")
         let path = directory.path
-        let configuration = """
+        let keyClause = key.map { " key \"\($0.name)\"" } ?? ""
+        let keyStatement = key.map { "key \"\($0.name)\" { algorithm hmac-sha256; secret \"\($0.secret)\"; };\n" } ?? ""
+        let configuration = keyStatement + """
             options {
                 directory "\(path)";
                 pid-file "\(path)/named.pid";
@@ -29,7 +32,7 @@ public final class BINDSecondary: @unchecked Sendable {
             controls { };
             zone "\(zone)" {
                 type secondary;
-                primaries { 127.0.0.1 port \(primaryPort); };
+                primaries { 127.0.0.1 port \(primaryPort)\(keyClause); };
                 file "\(path)/\(zone).db";
             };
             """

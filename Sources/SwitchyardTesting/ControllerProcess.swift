@@ -7,7 +7,7 @@ public final class ControllerProcess: @unchecked Sendable {
     private let logPipe: Pipe
 
     /// Starts the controller on `manifests` and waits (up to `timeout`) until it says where it listens.
-    public init(manifests: URL, interval: String = "500ms", timeout: TimeInterval = 30) throws {
+    public init(manifests: URL, interval: String = "500ms", environment: [String: String] = [:], timeout: TimeInterval = 30) throws {
         process = Process()
         process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/switchyard")
         process.arguments = ["controller", "--manifests", manifests.path, "--dns-listen", "127.0.0.1:0", "--interval", interval]
@@ -15,6 +15,7 @@ public final class ControllerProcess: @unchecked Sendable {
         logPipe = Pipe()
         process.standardOutput = out
         process.standardError = logPipe
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         try process.run()
         var seen = ""
         let deadline = Date().addingTimeInterval(timeout)

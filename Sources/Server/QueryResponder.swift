@@ -1,0 +1,91 @@
+import Authority
+import DNSWire
+import Foundation
+
+/// Turns one query's bytes into the response messages to send, for both transports: plain answers
+/// from `Authority`, zone transfers over TCP, and TSIG verification and signing (RFC 8945) around both.
+struct QueryResponder: Sendable {
+    let snapshots: SnapshotReference
+    let keyring: TSIGKeyring
+    /// Seconds since 1970, injected so tests can set the clock.
+    let now: @Sendable () -> UInt64
+
+    /// The messages answering `bytes`, in order; empty when nothing should be sent.
+    func responses(to bytes: UnsafeRawBufferPointer, client: ClientInfo) -> [[UInt8]] {
+        guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return [] }
+        let query: Message
+        do {
+            query = try Message(wire: bytes)
+        } catch {
+            return [Authority.formatError(id: UInt16(bytes[0]) << 8 | UInt16(bytes[1]), flags: bytes[2])]
+        }
+        let snapshot = snapshots.load()
+        if query.additional.last?.type == .tsig {
+            return signedResponses(to: query, bytes: Array(bytes), snapshot: snapshot, client: client)
+        }
+        if isTransfer(query) {
+            guard client.transport == .tcp else { return Authority.respond(to: query, from: snapshot, client: client).map { [$0] } ?? [] }
+            return ZoneTransfer.messages(for: query, from: snapshot, client: client).compactMap { try? $0.wireBytes() }
+        }
+        return Authority.respond(to: query, from: snapshot, client: client).map { [$0] } ?? []
+    }
+
+    private func isTransfer(_ query: Message) -> Bool {
+        query.header.opcode == .query && query.questions.count == 1
+            && (query.questions[0].type == .axfr || query.questions[0].type == .ixfr)
+    }
+
+    /// Verifies the request's TSIG, answers, and signs every response message: the first over the
+    /// request's MAC, each later one (a multi-message transfer) over the previous MAC and only the timers.
+    private func signedResponses(to query: Message, bytes: [UInt8], snapshot: Snapshot, client: ClientInfo) -> [[UInt8]] {
+        guard let (signedPart, request) = TSIG.split(bytes) else {
+            return [Authority.formatError(id: query.header.id, flags: bytes[2])]
+        }
+        var unsignedQuery = query
+        unsignedQuery.additional.removeLast()
+        let time = now()
+        // RFC 8945 §5.2: an unknown key or algorithm, or a MAC that does not verify, gets NOTAUTH with
+        // the TSIG error and no MAC; a time outside the fudge gets BADTIME, signed.
+        guard request.algorithm == TSIG.hmacSHA256,
+              keyring.verify(request.mac, of: TSIG.requestData(message: signedPart, record: request), key: request.keyName) else {
+            let isKnown = request.algorithm == TSIG.hmacSHA256 && keyring.mac([], key: request.keyName) != nil
+            return [unsignedError(query: unsignedQuery, request: request, error: isKnown ? .badSignature : .badKey, time: time)]
+        }
+        let skew = time > request.timeSigned ? time - request.timeSigned : request.timeSigned - time
+        if skew > UInt64(request.fudge) {
+            let response = unsignedQuery.makeResponse(rcode: .notAuth)
+            let otherData = (0..<6).map { UInt8(truncatingIfNeeded: time >> (40 - 8 * UInt64($0))) }
+            return sign([(try? response.wireBytes()) ?? []], request: request, time: time, error: .badTime, otherData: otherData)
+        }
+
+        let messages: [[UInt8]]
+        if isTransfer(unsignedQuery) && client.transport == .tcp {
+            messages = ZoneTransfer.messages(for: unsignedQuery, from: snapshot, client: client, key: request.keyName)
+                .compactMap { try? $0.wireBytes() }
+        } else {
+            // Room for the TSIG record appended below.
+            let reserved = request.keyName.wireLength + TSIG.hmacSHA256.wireLength + 10 + 16 + 32
+            messages = Authority.respond(to: unsignedQuery, from: snapshot, client: client, reserved: reserved).map { [$0] } ?? []
+        }
+        return sign(messages, request: request, time: time, error: .noError, otherData: [])
+    }
+
+    private func sign(_ messages: [[UInt8]], request: TSIGRecord, time: UInt64, error: RCode, otherData: [UInt8]) -> [[UInt8]] {
+        var priorMAC = request.mac
+        return messages.enumerated().map { index, message in
+            var record = TSIGRecord(keyName: request.keyName, algorithm: request.algorithm, timeSigned: time,
+                                    fudge: 300, originalID: request.originalID, error: error, otherData: otherData)
+            let data = TSIG.responseData(priorMAC: priorMAC, message: message, record: record, timersOnly: index > 0)
+            record.mac = keyring.mac(data, key: request.keyName) ?? []
+            priorMAC = record.mac
+            return TSIG.appending(record, to: message)
+        }
+    }
+
+    private func unsignedError(query: Message, request: TSIGRecord, error: RCode, time: UInt64) -> [UInt8] {
+        let response = query.makeResponse(rcode: .notAuth)
+        let record = TSIGRecord(keyName: request.keyName, algorithm: request.algorithm, timeSigned: time,
+                                fudge: 300, originalID: request.originalID, error: error)
+        return TSIG.appending(record, to: (try? response.wireBytes()) ?? [])
+    }
+}

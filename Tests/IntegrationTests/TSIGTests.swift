@@ -1,0 +1,80 @@
+import Foundation
+import SwitchyardTesting
+import Testing
+
+/// TSIG (HMAC-SHA256) with real peers: dig's `-y`, and BIND as a secondary that signs every request.
+@Suite("TSIG")
+struct TSIGTests {
+    static func zone(secondary: String, records: Int) -> String {
+        let extra = (0..<records).map { "    - {name: host\($0), type: A, values: [10.0.\($0 / 250).\($0 % 250)]}" }
+        return """
+            apiVersion: switchyard.io/v1
+            kind: Zone
+            metadata: {name: example.com}
+            spec:
+              ttl: 3600
+              soa: {primary: ns1, contact: hostmaster, refresh: 3600, retry: 60}
+              nameservers: [ns1, ns2]
+              secondaries: [{address: "\(secondary)", tsigKey: xfr}]
+              records:
+                - {name: www, type: A, values: [192.0.2.1]}
+
+            """ + extra.joined(separator: "\n") + "\n"
+    }
+
+    static func secret() -> String {
+        Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    }
+
+    @Test func digSignsAndVerifies() throws {
+        let manifests = try temporaryDirectory("tsig-dig")
+        defer { try? FileManager.default.removeItem(at: manifests) }
+        try Self.zone(secondary: "127.0.0.1", records: 5).write(to: manifests.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
+        let key = Self.secret()
+        let controller = try ControllerProcess(manifests: manifests, environment: ["SWITCHYARD_TSIG_XFR": key])
+        defer { controller.stop() }
+
+        let signed = try run("dig", ["@127.0.0.1", "-p", "\(controller.port)", "example.com", "AXFR", "-y", "hmac-sha256:xfr:\(key)"]).output
+        #expect(signed.contains("www.example.com.\t3600\tIN\tA\t192.0.2.1"), "\(signed)")
+        #expect(!signed.contains("Couldn't verify"), "\(signed)")
+        #expect(!signed.contains("failed"), "\(signed)")
+
+        let wrongKey = try run("dig", ["@127.0.0.1", "-p", "\(controller.port)", "example.com", "AXFR", "-y", "hmac-sha256:xfr:\(Self.secret())"]).output
+        #expect(wrongKey.contains("BADSIG"), "\(wrongKey)")
+        #expect(!wrongKey.contains("192.0.2.1"))
+
+        let unknownKey = try run("dig", ["@127.0.0.1", "-p", "\(controller.port)", "example.com", "AXFR", "-y", "hmac-sha256:other:\(key)"]).output
+        #expect(unknownKey.contains("BADKEY"), "\(unknownKey)")
+
+        let unsigned = try run("dig", ["@127.0.0.1", "-p", "\(controller.port)", "example.com", "AXFR"]).output
+        #expect(unsigned.contains("Transfer failed"), "\(unsigned)")
+
+        let query = try dig(["example.com", "SOA", "-y", "hmac-sha256:xfr:\(key)"], port: controller.port)
+        #expect(query.status == "NOERROR")
+        #expect(query.raw.contains("TSIG PSEUDOSECTION"))
+        #expect(!query.raw.contains("Couldn't verify"), "\(query)")
+    }
+
+    @Test func bindTransfersWithTheKeyAcrossManyMessages() throws {
+        let bindPort = try freeLoopbackPort()
+        let manifests = try temporaryDirectory("tsig-bind")
+        defer { try? FileManager.default.removeItem(at: manifests) }
+        // 2000 records make the transfer several messages, so later messages' MACs chain (RFC 8945 §5.3.1).
+        try Self.zone(secondary: "127.0.0.1:\(bindPort)", records: 2000)
+            .write(to: manifests.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
+        let key = Self.secret()
+        let controller = try ControllerProcess(manifests: manifests, environment: ["SWITCHYARD_TSIG_XFR": key])
+        defer { controller.stop() }
+        let bind = try BINDSecondary(zone: "example.com", primaryPort: controller.port, port: bindPort, key: ("xfr", key))
+        defer { bind.stop() }
+
+        let deadline = Date().addingTimeInterval(20)
+        var loaded = false
+        while !loaded && Date() < deadline {
+            loaded = try dig(["host1999.example.com", "A"], port: bindPort).answer == ["host1999.example.com. 3600 IN A 10.0.7.249"]
+            if !loaded { usleep(200_000) }
+        }
+        #expect(loaded, "BIND did not transfer with TSIG:\n\(bind.logText)")
+        #expect(!bind.logText.contains("tsig verify failure"), "\(bind.logText)")
+    }
+}
