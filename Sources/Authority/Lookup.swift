@@ -20,7 +20,7 @@ struct Lookup {
         for step in 0...Authority.maxCNAMEChain {
             // Below a zone cut the data is not ours: refer, unless already answering (then stop there).
             if let cut = zone.delegation(covering: name), !(type == .ds && cut.owner == name) {
-                if step == 0 { refer(to: cut.owner, cut.node, in: zone) }
+                if step == 0 { refer(to: cut.owner, cut.node) }
                 return
             }
             let node: Node
@@ -57,14 +57,19 @@ struct Lookup {
                 authority = [zone.negativeSOA]  // NODATA
                 return
             }
-            answers += rrset.records(owner: name)
+            // Most answers are one RRset: take its array rather than copying it into an empty one.
+            if answers.isEmpty {
+                answers = rrset.records(owner: name)
+            } else {
+                answers += rrset.records(owner: name)
+            }
             addTargetAddresses(of: rrset.data)
             return
         }
     }
 
-    /// The wildcard that covers `name` (RFC 4592 §3.3.1): `*.` prepended to the closest encloser, the
-    /// longest existing ancestor. Nil when there is none, or when the closest encloser is `name` itself.
+    /// The wildcard that covers `name`, which does not exist (RFC 4592 §3.3.1): `*.` prepended to the
+    /// closest encloser, the longest existing ancestor. Nil when there is no such wildcard.
     private func wildcardNode(for name: Name, in zone: ZoneData) -> Node? {
         guard zone.hasWildcards else { return nil }
         var ancestor = name.parent
@@ -80,7 +85,7 @@ struct Lookup {
 
     /// A referral (RFC 1034 §4.3.2 step 3b): not authoritative, the cut's NS in authority, and the
     /// addresses of its name servers that we hold (glue) in additional.
-    private mutating func refer(to cut: Name, _ node: Node, in zone: ZoneData) {
+    private mutating func refer(to cut: Name, _ node: Node) {
         isAuthoritative = false
         guard let ns = node.rrset(.ns) else { return }
         authority = ns.records(owner: cut)

@@ -10,6 +10,16 @@ struct QueryResponder: Sendable {
     /// Seconds since 1970, injected so tests can set the clock.
     let now: @Sendable () -> UInt64
 
+    /// The one message answering a UDP query, or nil when nothing should be sent. The plain case skips
+    /// the list `responses` builds: this is the path every ordinary query takes.
+    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo) -> [UInt8]? {
+        guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
+        guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig else {
+            return responses(to: bytes, client: client).first
+        }
+        return Authority.respond(to: query, from: snapshots.load(), client: client)
+    }
+
     /// The messages answering `bytes`, in order; empty when nothing should be sent.
     func responses(to bytes: UnsafeRawBufferPointer, client: ClientInfo) -> [[UInt8]] {
         guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return [] }

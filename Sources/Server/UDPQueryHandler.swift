@@ -17,8 +17,7 @@ final class UDPQueryHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         let client = ClientInfo(address: envelope.remoteAddress.dnsAddress, transport: .udp)
-        guard let response = envelope.data.withUnsafeReadableBytes({ responder.responses(to: $0, client: client) }).first
-        else { return }
+        guard let response = envelope.data.withUnsafeReadableBytes({ responder.response(to: $0, client: client) }) else { return }
         var buffer = context.channel.allocator.buffer(capacity: response.count)
         buffer.writeBytes(response)
         context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)), promise: nil)
