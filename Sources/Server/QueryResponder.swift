@@ -10,14 +10,18 @@ struct QueryResponder: Sendable {
     /// Seconds since 1970, injected so tests can set the clock.
     let now: @Sendable () -> UInt64
 
-    /// The one message answering a UDP query, or nil when nothing should be sent. The plain case skips
-    /// the list `responses` builds: this is the path every ordinary query takes.
-    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo) -> [UInt8]? {
+    /// The one message answering a UDP query, or nil when nothing should be sent, and whether the same
+    /// query bytes (after the ID) always get the same response from this snapshot, so it may be cached.
+    ///
+    /// Every plain query's answer is cacheable today: static data depends on nothing but the question.
+    /// Policy answers (failover by health is per snapshot, but weighted picks and geo by client are not)
+    /// must clear `isCacheable` when they arrive. Signed queries never are (their MACs carry the time).
+    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo) -> (bytes: [UInt8], isCacheable: Bool)? {
         guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
         guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig else {
-            return responses(to: bytes, client: client).first
+            return responses(to: bytes, client: client).first.map { ($0, false) }
         }
-        return Authority.respond(to: query, from: snapshots.load(), client: client)
+        return Authority.respond(to: query, from: snapshots.load(), client: client).map { ($0, true) }
     }
 
     /// The messages answering `bytes`, in order; empty when nothing should be sent.
