@@ -7,10 +7,12 @@ public final class ControllerProcess: @unchecked Sendable {
     private let logPipe: Pipe
 
     /// Starts the controller on `manifests` and waits (up to `timeout`) until it says where it listens.
-    public init(manifests: URL, interval: String = "500ms", environment: [String: String] = [:], timeout: TimeInterval = 30) throws {
+    /// `listen` takes port 0 (`127.0.0.1:0`, `[::1]:0`): the controller picks a free port and says which.
+    public init(manifests: URL, listen: String = "127.0.0.1:0", interval: String = "500ms",
+                environment: [String: String] = [:], timeout: TimeInterval = 30) throws {
         process = Process()
         process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/switchyard")
-        process.arguments = ["controller", "--manifests", manifests.path, "--dns-listen", "127.0.0.1:0", "--interval", interval]
+        process.arguments = ["controller", "--manifests", manifests.path, "--dns-listen", listen, "--interval", interval]
         let out = Pipe()
         logPipe = Pipe()
         process.standardOutput = out

@@ -96,4 +96,14 @@ struct DigQueryTests {
         // dig's default falls back to TCP on TC by itself.
         #expect(try dig(["big.example.com", "TXT"], port: controller.port).answer.count == 8)
     }
+
+    @Test func ipv6() throws {
+        let directory = try temporaryDirectory("dig6")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.zone.write(to: directory.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
+        let controller = try ControllerProcess(manifests: directory, listen: "[::1]:0")
+        defer { controller.stop() }
+        #expect(try dig(["www.example.com", "A"], server: "::1", port: controller.port).answer == Self.www)
+        #expect(try dig(["www.example.com", "A", "+tcp"], server: "::1", port: controller.port).answer == Self.www)
+    }
 }
