@@ -1,5 +1,8 @@
 import Authority
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Answers each datagram from the current snapshot. Writes are flushed once per read batch, which
 /// lets NIO send them with sendmmsg (BUILD-NOTES §7: about 40% more queries per second).
@@ -41,7 +44,8 @@ final class UDPQueryHandler: ChannelInboundHandler {
             var hasher = Hasher()
             hasher.combine(bytes: question)
             let key = hasher.finalize()
-            if let entry = cache[key], entry.query.elementsEqual(question) {
+            if let entry = cache[key], entry.query.count == question.count,
+               entry.query.withUnsafeBytes({ memcmp($0.baseAddress!, question.baseAddress!, question.count) }) == 0 {
                 return buffer(id: (bytes[0], bytes[1]), response: entry.response, allocator: context.channel.allocator)
             }
             let client = ClientInfo(address: envelope.remoteAddress.dnsAddress, transport: .udp)
