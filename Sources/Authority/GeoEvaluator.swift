@@ -1,0 +1,92 @@
+import DNSWire
+import Model
+
+/// A geo policy, precomputed: the answer of each region, and the networks to find a client's region by
+/// longest prefix. Continents and countries need a GeoIP database, which comes later; without one,
+/// regions that match only by them are never chosen and their clients get the default region.
+public struct GeoAnswer: Hashable, Sendable {
+    struct Prefix: Hashable, Sendable {
+        let cidr: CIDR
+        let region: Int
+    }
+
+    /// Each region's answer; a region whose own endpoints are all down answers with the default's.
+    let regions: [PolicyAnswer]
+    let defaultAnswer: PolicyAnswer
+    /// Longest first, so the first that contains an address is the longest match.
+    let prefixes: [Prefix]
+
+    /// The answer for a client at `address` (nil: unknown, so the default), and the scope prefix
+    /// length that decided it, for the Client Subnet reply (RFC 7871 §7.2.2).
+    public func answer(for address: IPAddress?) -> (answer: PolicyAnswer, scope: UInt8) {
+        guard let address else { return (defaultAnswer, 0) }
+        if let match = prefixes.first(where: { $0.cidr.contains(address) }) {
+            return (regions[match.region], match.cidr.prefixLength)
+        }
+        // No network matched: that holds for the whole of what the client told us.
+        let whole: UInt8 = if case .v4 = address { 32 } else { 128 }
+        return (defaultAnswer, whole)
+    }
+}
+
+/// Builds a `GeoAnswer`.
+///
+/// Truth table for one region:
+///
+/// | region answers with | its answer now                                   |
+/// |---------------------|--------------------------------------------------|
+/// | endpoints, some healthy | those healthy endpoints                       |
+/// | endpoints, none healthy | the default region's answer (the fallback)    |
+/// | use: a policy       | that policy's answer as it stands                |
+///
+/// The default region with no healthy endpoint follows the policy's `whenAllDown` (failsafe: every
+/// enabled endpoint; none: NODATA).
+enum GeoEvaluator {
+    static func evaluate(_ policy: GeoPolicy, health: HealthTable, used: (Kind, String) -> PolicyAnswer?) -> GeoAnswer {
+        let ttl = policy.target.ttl
+        func endpointsAnswer(_ endpoints: [Endpoint]) -> PolicyAnswer? {
+            let enabled = endpoints.filter(\.isEnabled)
+            let healthy = enabled.filter { health.state(of: $0).isServable }
+            guard !healthy.isEmpty else { return nil }
+            return PolicyAnswer(selection: .all(healthy.map(\.value)), ttl: ttl, isDegraded: healthy.count < enabled.count)
+        }
+        func regionAnswer(_ region: GeoPolicy.Region) -> PolicyAnswer? {
+            switch region.answer {
+            case .endpoints(let endpoints): endpointsAnswer(endpoints)
+            case .use(let kind, let name): used(kind, name)
+            }
+        }
+        let defaultRegion = policy.regions.first(where: \.isDefault)
+        var defaultAnswer = defaultRegion.flatMap(regionAnswer)
+        if defaultAnswer == nil {
+            if policy.whenAllDown == .failsafe, case .endpoints(let endpoints)? = defaultRegion?.answer,
+               endpoints.contains(where: \.isEnabled) {
+                defaultAnswer = PolicyAnswer(selection: .all(endpoints.filter(\.isEnabled).map(\.value)), ttl: ttl,
+                                             isDegraded: true, isFailsafe: true)
+            } else {
+                defaultAnswer = PolicyAnswer(selection: .nothing, ttl: ttl, isDegraded: true)
+            }
+        }
+        let fallback = defaultAnswer!
+        let regions = policy.regions.map { region -> PolicyAnswer in
+            guard let answer = regionAnswer(region) else {
+                var degraded = fallback
+                degraded.isDegraded = true
+                degraded.ttl = min(degraded.ttl, PolicyAnswer.degradedTTL(ttl))
+                return degraded
+            }
+            return answer
+        }
+        var prefixes: [GeoAnswer.Prefix] = []
+        for (index, region) in policy.regions.enumerated() where !region.isDefault {
+            for name in region.networks {
+                for cidr in policy.networks.first(where: { $0.name == name })?.prefixes ?? [] {
+                    // A prefix listed by two regions belongs to the first (regions are tried in order).
+                    if !prefixes.contains(where: { $0.cidr == cidr }) { prefixes.append(.init(cidr: cidr, region: index)) }
+                }
+            }
+        }
+        prefixes.sort { $0.cidr.prefixLength > $1.cidr.prefixLength }
+        return GeoAnswer(regions: regions, defaultAnswer: fallback, prefixes: prefixes)
+    }
+}
