@@ -23,47 +23,61 @@ public enum Authority {
     /// The question is echoed exactly as asked. With EDNS the response has OPT (payload 1232, DO copied)
     /// and echoes Client Subnet with scope 0: no answer depends on location yet.
     public static func answer(_ query: Message, from snapshot: Snapshot, client: ClientInfo) -> Message {
+        answerWithCacheability(query, from: snapshot, client: client).message
+    }
+
+    /// `answer`, and whether the same query always gets this response from this snapshot (no geo
+    /// decision, no weighted pick among several), so a packet cache may keep it.
+    public static func answerWithCacheability(_ query: Message, from snapshot: Snapshot,
+                                              client: ClientInfo) -> (message: Message, isCacheable: Bool) {
         var response = query.makeResponse()
+        var subnet: ClientSubnet? = nil
         if let edns = query.edns {
             var reply = EDNS(udpPayloadSize: UInt16(maxUDPPayload), version: 0, isDNSSECOK: edns.isDNSSECOK)
             do {
-                if var subnet = try edns.clientSubnet() {
-                    subnet.scopePrefixLength = 0
-                    reply.setClientSubnet(subnet)
+                if var echoed = try edns.clientSubnet() {
+                    echoed.scopePrefixLength = 0
+                    reply.setClientSubnet(echoed)
+                    subnet = echoed
                 }
             } catch {
                 response.edns = EDNS(udpPayloadSize: UInt16(maxUDPPayload))
                 response.rcode = .formatError
-                return response
+                return (response, true)
             }
             response.edns = reply
             if edns.version > 0 {
                 response.rcode = .badVersion
-                return response
+                return (response, true)
             }
         }
         guard !query.header.isResponse, query.questions.count == 1 else {
             response.rcode = .formatError
-            return response
+            return (response, true)
         }
         guard query.header.opcode == .query else {
             response.rcode = .notImplemented
-            return response
+            return (response, true)
         }
         let question = query.questions[0]
         guard question.rrClass == .internet || question.rrClass == .any, question.type != .axfr, question.type != .ixfr,
               let zone = snapshot.zone(for: question.name) else {
             response.rcode = .refused
-            return response
+            return (response, true)
         }
-        var lookup = Lookup(snapshot: snapshot)
+        var lookup = Lookup(snapshot: snapshot, location: subnet?.address ?? client.address,
+                            sourcePrefix: subnet?.sourcePrefixLength)
         lookup.resolve(question.name, question.type, in: zone)
         response.header.isAuthoritative = lookup.isAuthoritative
         response.rcode = lookup.rcode
         response.answers = lookup.answers
         response.authority = lookup.authority
         response.additional = lookup.additional
-        return response
+        if var echoed = subnet, lookup.scope > 0 {
+            echoed.scopePrefixLength = lookup.scope  // the prefix length that decided a geo answer
+            response.edns?.setClientSubnet(echoed)
+        }
+        return (response, lookup.isCacheable)
     }
 
     /// The largest response to send to this query over UDP: the client's EDNS payload size (512 without
@@ -92,14 +106,20 @@ public enum Authority {
     /// Answers a parsed query with wire bytes, keeping `reserved` octets of the UDP limit free (for a
     /// TSIG record the caller appends). Nil only when even SERVFAIL cannot be written.
     public static func respond(to query: Message, from snapshot: Snapshot, client: ClientInfo, reserved: Int = 0) -> [UInt8]? {
-        let response = answer(query, from: snapshot, client: client)
+        respondWithCacheability(to: query, from: snapshot, client: client, reserved: reserved)?.bytes
+    }
+
+    /// `respond`, and whether the response may be cached (see `answerWithCacheability`).
+    public static func respondWithCacheability(to query: Message, from snapshot: Snapshot, client: ClientInfo,
+                                               reserved: Int = 0) -> (bytes: [UInt8], isCacheable: Bool)? {
+        let (response, isCacheable) = answerWithCacheability(query, from: snapshot, client: client)
         let limit = client.transport == .udp ? udpPayloadLimit(for: query) - reserved : 0xFFFF - reserved
         do {
-            return try response.wireBytes(maxSize: limit).bytes
+            return (try response.wireBytes(maxSize: limit).bytes, isCacheable)
         } catch {
             var failure = query.makeResponse(rcode: .serverFailure)
             failure.edns = response.edns.map { _ in EDNS(udpPayloadSize: UInt16(maxUDPPayload)) }
-            return try? failure.wireBytes()
+            return (try? failure.wireBytes()).map { ($0, false) }
         }
     }
 

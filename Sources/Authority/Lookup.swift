@@ -1,19 +1,35 @@
 import DNSWire
+import Model
 
 /// One resolution inside our zones (RFC 1034 §4.3.2 for an authoritative server), collecting sections.
 struct Lookup {
     let snapshot: Snapshot
+    /// Where the client is, for geo policies: the Client Subnet address, else the source address.
+    let location: IPAddress?
+    /// The Client Subnet source prefix, which caps the scope claimed (nil without the option).
+    let sourcePrefix: UInt8?
     var rcode: RCode = .noError
     var isAuthoritative = true
     var answers: [ResourceRecord] = []
     var authority: [ResourceRecord] = []
     var additional: [ResourceRecord] = []
+    /// The Client Subnet scope: the prefix length that decided the answer, 0 when location did not.
+    var scope: UInt8 = 0
+    /// False once the answer depended on the client or on chance, so it must not be cached.
+    var isCacheable = true
 
-    init(snapshot: Snapshot) {
+    init(snapshot: Snapshot, location: IPAddress? = nil, sourcePrefix: UInt8? = nil) {
         self.snapshot = snapshot
+        self.location = location
+        self.sourcePrefix = sourcePrefix
     }
 
     mutating func resolve(_ name: Name, _ type: RRType, in zone: ZoneData) {
+        var random = SystemRandomNumberGenerator()  // only drawn from by weighted picks
+        resolve(name, type, in: zone, random: &random)
+    }
+
+    mutating func resolve(_ name: Name, _ type: RRType, in zone: ZoneData, random: inout some RandomNumberGenerator) {
         var name = name
         var zone = zone
         var visited: Set<Name> = []
@@ -22,6 +38,32 @@ struct Lookup {
             if let cut = zone.delegation(covering: name), !(type == .ds && cut.owner == name) {
                 if step == 0 { refer(to: cut.owner, cut.node) }
                 return
+            }
+            if let policy = zone.policies[name], policy.answers(type) {
+                let values = current(policy, random: &random)
+                switch policy.type {
+                case .a, .aaaa:
+                    let records = values.answer.compactMap { addressRecord($0, owner: name, ttl: values.ttl) }
+                    if records.isEmpty { authority = [zone.negativeSOA] } else { answers += records }
+                    return
+                case .alias:
+                    // The target's addresses under this name (in-zone targets only, for now).
+                    let wanted: [RRType] = type == .any ? [.a, .aaaa] : [type]
+                    let records = values.answer.first.map { aliasRecords(target: $0, types: wanted, owner: name, ttl: values.ttl) } ?? []
+                    if records.isEmpty { authority = [zone.negativeSOA] } else { answers += records }
+                    return
+                case .cname:
+                    guard case .target(let target)? = values.answer.first else {
+                        authority = [zone.negativeSOA]
+                        return
+                    }
+                    answers.append(ResourceRecord(name: name, ttl: values.ttl, data: .cname(target)))
+                    visited.insert(name)
+                    guard type != .cname, type != .any, !visited.contains(target), let next = snapshot.zone(for: target) else { return }
+                    name = target
+                    zone = next
+                    continue
+                }
             }
             let node: Node
             if let exact = zone.nodes[name] {
@@ -66,6 +108,45 @@ struct Lookup {
             addTargetAddresses(of: rrset.data)
             return
         }
+    }
+
+    /// What `policy` serves this client now, noting when the answer depended on the client or on chance.
+    private mutating func current(_ policy: ServedPolicy, random: inout some RandomNumberGenerator) -> (answer: [EndpointValue], ttl: UInt32) {
+        let (answer, decidingScope) = policy.current(for: location)
+        if case .geo = policy.answer {
+            isCacheable = false
+            scope = max(scope, min(decidingScope, sourcePrefix ?? decidingScope))
+        }
+        if case .weighted(let values, _, let count) = answer.selection, values.count > count {
+            isCacheable = false
+        }
+        return (answer.pick(using: &random), answer.ttl)
+    }
+
+    private func addressRecord(_ value: EndpointValue, owner: Name, ttl: UInt32) -> ResourceRecord? {
+        switch value {
+        case .address(.v4(let address)): ResourceRecord(name: owner, ttl: ttl, data: .a(address))
+        case .address(.v6(let address)): ResourceRecord(name: owner, ttl: ttl, data: .aaaa(address))
+        case .target: nil
+        }
+    }
+
+    /// The A/AAAA records an ALIAS answers with: the target's static records or its policy's answer,
+    /// when the target is in a zone served here.
+    private mutating func aliasRecords(target value: EndpointValue, types: [RRType], owner: Name, ttl: UInt32) -> [ResourceRecord] {
+        guard case .target(let target) = value, let zone = snapshot.zone(for: target) else { return [] }
+        var records: [ResourceRecord] = []
+        for type in types {
+            if let policy = zone.policies[target], policy.answers(type), policy.type == .a || policy.type == .aaaa {
+                var random = SystemRandomNumberGenerator()
+                let values = current(policy, random: &random)
+                records += values.answer.compactMap { addressRecord($0, owner: owner, ttl: min(ttl, values.ttl)) }
+                    .filter { $0.type == type }
+            } else if let rrset = zone.nodes[target]?.rrset(type) {
+                records += rrset.data.map { ResourceRecord(name: owner, ttl: min(ttl, rrset.ttl), data: $0) }
+            }
+        }
+        return records
     }
 
     /// The wildcard that covers `name`, which does not exist (RFC 4592 §3.3.1): `*.` prepended to the

@@ -15,14 +15,17 @@ public final class Snapshot: Sendable {
         zonesLongestFirst = zones.sorted { $0.origin.labelCount > $1.origin.labelCount }
     }
 
-    /// Builds the snapshot for `state`. A zone whose content is unchanged keeps its serial; a changed or
-    /// new zone gets the next serial after `previous` (see `SerialNumber.next`), with `now` in seconds
-    /// since 1970.
-    public static func build(_ state: DesiredState, previous: Snapshot?, now: UInt32) -> Snapshot {
+    /// Builds the snapshot for `state`, its policies evaluated against `health`. A zone whose records
+    /// and policy answers are unchanged keeps its serial; a changed or new zone gets the next serial
+    /// after `previous` (see `SerialNumber.next`), with `now` in seconds since 1970, so secondaries
+    /// follow every change of what is served, health-driven ones included.
+    public static func build(_ state: DesiredState, health: HealthTable = .allUnknown, previous: Snapshot?,
+                             now: UInt32) -> Snapshot {
         Snapshot(zones: state.zones.map { zone in
+            let policies = ServedPolicy.policies(of: state, in: zone.name, health: health)
             let earlier = previous?.zones[zone.origin]
-            if let earlier, earlier.model == zone { return earlier }
-            return ZoneData(zone, serial: SerialNumber.next(after: earlier?.serial, now: now))
+            if let earlier, earlier.model == zone, earlier.policies == policies { return earlier }
+            return ZoneData(zone, policies: policies, serial: SerialNumber.next(after: earlier?.serial, now: now))
         })
     }
 

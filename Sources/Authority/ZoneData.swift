@@ -57,16 +57,19 @@ public final class ZoneData: Sendable {
     let hasWildcards: Bool
     /// The model this was built from, to tell whether a new config changes the zone.
     let model: Zone
+    /// Traffic policies by owner name, with what each serves now.
+    public let policies: [Name: ServedPolicy]
 
     /// Where NOTIFY goes and who may transfer.
     public var secondaries: [Secondary] { model.secondaries }
 
-    /// Builds the zone's nodes from the model; `serial` is the one to serve.
-    init(_ zone: Zone, serial: UInt32) {
+    /// Builds the zone's nodes from the model and its policies; `serial` is the one to serve.
+    init(_ zone: Zone, policies: [Name: ServedPolicy], serial: UInt32) {
         name = zone.name
         origin = zone.origin
         self.serial = serial
         model = zone
+        self.policies = policies
         let soaData = RData.SOA(primary: zone.soa.primary, contact: zone.soa.contact, serial: serial,
                                 refresh: zone.soa.refresh, retry: zone.soa.retry, expire: zone.soa.expire,
                                 minimum: zone.soa.negativeTTL)
@@ -79,6 +82,10 @@ public final class ZoneData: Sendable {
                              RRSet(type: .ns, ttl: zone.ttl, data: zone.nameservers.map { .ns($0) })]
         for set in zone.records {
             sets[set.owner, default: []].append(RRSet(type: set.type, ttl: set.ttl, data: set.data))
+        }
+        // A policy's owner exists even with no static data (NODATA for other types, not NXDOMAIN).
+        for owner in policies.keys where sets[owner] == nil {
+            sets[owner] = []
         }
         var nodes: [Name: Node] = [:]
         nodes.reserveCapacity(sets.count + sets.count / 4)

@@ -29,6 +29,24 @@ public enum ZoneTransfer {
             for rrset in node.rrsets where !(owner == zone.origin && rrset.type == .soa) {
                 records += rrset.records(owner: owner)
             }
+            // A policy transfers what every client gets now (geo: the default region), A/AAAA and CNAME
+            // as records; ALIAS has no record type of its own and is not transferred.
+            if let policy = zone.policies[owner] {
+                let answer = policy.transferAnswer
+                let values: [EndpointValue] = switch answer.selection {
+                case .all(let values), .weighted(let values, _, _): values
+                case .nothing: []
+                }
+                for value in values {
+                    switch (policy.type, value) {
+                    case (.a, .address(.v4(let address))): records.append(ResourceRecord(name: owner, ttl: answer.ttl, data: .a(address)))
+                    case (.aaaa, .address(.v6(let address))): records.append(ResourceRecord(name: owner, ttl: answer.ttl, data: .aaaa(address)))
+                    case (.cname, .target(let target)) where !records.contains(where: { $0.name == owner && $0.type == .cname }):
+                        records.append(ResourceRecord(name: owner, ttl: answer.ttl, data: .cname(target)))
+                    default: break
+                    }
+                }
+            }
         }
         records.append(zone.soa)
 

@@ -13,15 +13,15 @@ struct QueryResponder: Sendable {
     /// The one message answering a UDP query, or nil when nothing should be sent, and whether the same
     /// query bytes (after the ID) always get the same response from this snapshot, so it may be cached.
     ///
-    /// Every plain query's answer is cacheable today: static data depends on nothing but the question.
-    /// Policy answers (failover by health is per snapshot, but weighted picks and geo by client are not)
-    /// must clear `isCacheable` when they arrive. Signed queries never are (their MACs carry the time).
+    /// `Authority` says which answers depend on nothing but the query and the snapshot: static data and
+    /// failover are; geo answers (by client) and weighted picks among several are not. Signed queries
+    /// never are (their MACs carry the time).
     func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo) -> (bytes: [UInt8], isCacheable: Bool)? {
         guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
         guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig else {
             return responses(to: bytes, client: client).first.map { ($0, false) }
         }
-        return Authority.respond(to: query, from: snapshots.load(), client: client).map { ($0, true) }
+        return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client)
     }
 
     /// The messages answering `bytes`, in order; empty when nothing should be sent.
