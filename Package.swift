@@ -62,7 +62,11 @@ let package = Package(
         .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["DNSWire", "SwitchyardTesting"]),
+        .testTarget(name: "IntegrationTests", dependencies: [
+            "DNSWire", "Model", "Manifests", "Authority", "Server", "SwitchyardTesting",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CMaxMindDB"]),
     ],
     swiftLanguageModes: [.v6]
