@@ -39,12 +39,16 @@ public struct ServedPolicy: Hashable, Sendable {
         }
     }
 
-    /// Evaluates every policy of `state` in `zone` against `health`, keyed by owner name.
-    static func policies(of state: DesiredState, in zone: String, health: HealthTable) -> [Name: ServedPolicy] {
+    /// Evaluates every policy of `state` in `zone` against `health`, keyed by owner name. `previous` is
+    /// what each failover policy served before (tier and failback token), for manual failback.
+    static func policies(of state: DesiredState, in zone: String, health: HealthTable,
+                         previous: [String: FailoverMemory]) -> [Name: ServedPolicy] {
         var answers: [String: PolicyAnswer] = [:]
         var served: [Name: ServedPolicy] = [:]
         for policy in state.failoverPolicies {
-            let answer = FailoverEvaluator.evaluate(policy, health: health)
+            let memory = previous[policy.name]
+            let stuck = memory?.token == policy.failbackToken ? memory?.tier : nil
+            let answer = FailoverEvaluator.evaluate(policy, health: health, stuckTier: stuck)
             answers["FailoverPolicy/\(policy.name)"] = answer
             if policy.target.zone == zone {
                 served[policy.target.owner] = ServedPolicy(subject: "FailoverPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer))
@@ -63,4 +67,10 @@ public struct ServedPolicy: Hashable, Sendable {
         }
         return served
     }
+}
+
+/// What a failover policy served in the last snapshot, for manual failback.
+public struct FailoverMemory: Hashable, Sendable {
+    public let tier: Int?
+    public let token: String?
 }

@@ -7,12 +7,15 @@ public final class Snapshot: Sendable {
     /// Zones by origin, and the same with the longest origin first for lookups.
     public let zones: [Name: ZoneData]
     private let zonesLongestFirst: [ZoneData]
+    /// Each failover policy's tier and failback token, by policy name, carried to the next snapshot.
+    public let failoverMemory: [String: FailoverMemory]
 
-    public static let empty = Snapshot(zones: [])
+    public static let empty = Snapshot(zones: [], failoverMemory: [:])
 
-    init(zones: [ZoneData]) {
+    init(zones: [ZoneData], failoverMemory: [String: FailoverMemory]) {
         self.zones = Dictionary(uniqueKeysWithValues: zones.map { ($0.origin, $0) })
         zonesLongestFirst = zones.sorted { $0.origin.labelCount > $1.origin.labelCount }
+        self.failoverMemory = failoverMemory
     }
 
     /// Builds the snapshot for `state`, its policies evaluated against `health`. A zone whose records
@@ -21,12 +24,25 @@ public final class Snapshot: Sendable {
     /// follow every change of what is served, health-driven ones included.
     public static func build(_ state: DesiredState, health: HealthTable = .allUnknown, previous: Snapshot?,
                              now: UInt32) -> Snapshot {
-        Snapshot(zones: state.zones.map { zone in
-            let policies = ServedPolicy.policies(of: state, in: zone.name, health: health)
+        let memory = previous?.failoverMemory ?? [:]
+        var zones: [ZoneData] = []
+        var remembered: [String: FailoverMemory] = [:]
+        for zone in state.zones {
+            let policies = ServedPolicy.policies(of: state, in: zone.name, health: health, previous: memory)
             let earlier = previous?.zones[zone.origin]
-            if let earlier, earlier.model == zone, earlier.policies == policies { return earlier }
-            return ZoneData(zone, policies: policies, serial: SerialNumber.next(after: earlier?.serial, now: now))
-        })
+            if let earlier, earlier.model == zone, earlier.policies == policies {
+                zones.append(earlier)
+            } else {
+                zones.append(ZoneData(zone, policies: policies, serial: SerialNumber.next(after: earlier?.serial, now: now)))
+            }
+        }
+        // Remember what every failover policy serves (in a zone or only through use:).
+        for policy in state.failoverPolicies {
+            let stuck = memory[policy.name].flatMap { $0.token == policy.failbackToken ? $0.tier : nil }
+            let answer = FailoverEvaluator.evaluate(policy, health: health, stuckTier: stuck)
+            remembered[policy.name] = FailoverMemory(tier: answer.tier, token: policy.failbackToken)
+        }
+        return Snapshot(zones: zones, failoverMemory: remembered)
     }
 
     /// The zone `name` belongs to: the one with the longest origin above it, or nil.

@@ -3,9 +3,14 @@ import Model
 extension DocumentDecoder {
     mutating func decodeFailoverPolicy(_ document: ManifestDocument, catalog: Catalog,
                                        claims: inout [OwnerClaim]) -> FailoverPolicy? {
-        guard let spec = fields(document.spec, "spec", allowed: Self.policyFields + ["tiers", "failback"]) else { return nil }
+        guard let spec = fields(document.spec, "spec", allowed: Self.policyFields + ["tiers", "failback", "failbackToken"]) else { return nil }
         let common = decodePolicyCommon(spec, document, catalog: catalog, claims: &claims)
         let failback = spec["failback"].map { choice($0, spec.path("failback"), "failback", FailbackMode.self) } ?? .auto
+        let failbackToken = spec["failbackToken"].flatMap { text($0, spec.path("failbackToken"), "any text; change it to release a manual failback") }
+        if failbackToken != nil, failback != .manual, let node = spec["failbackToken"] {
+            warning(node, spec.path("failbackToken"), "failbackToken has no effect with failback: auto",
+                    allowed: "it releases a policy with failback: manual that stays on a lower tier")
+        }
         guard let tiersNode = required(spec, "tiers", "a list of tiers, each with a name and endpoints"),
               let tierItems = list(tiersNode, spec.path("tiers"), "tiers, each with a name and endpoints"),
               let common else { return nil }
@@ -54,6 +59,6 @@ extension DocumentDecoder {
         }
         guard !diagnostics.hasErrors, let target = common.target else { return nil }
         return FailoverPolicy(name: document.name, target: target, tiers: tiers, whenAllDown: common.whenAllDown,
-                              failback: failback, notify: common.notify)
+                              failback: failback, failbackToken: failbackToken, notify: common.notify)
     }
 }

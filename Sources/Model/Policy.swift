@@ -95,15 +95,19 @@ public struct FailoverPolicy: Hashable, Sendable {
     public var tiers: [Tier]
     public var whenAllDown: AllDownBehavior
     public var failback: FailbackMode
+    /// With `failback: manual`: a policy that failed over stays on its lower tier after the primary
+    /// recovers until this value changes (any new value, committed to git) — the operator's release.
+    public var failbackToken: String?
     public var notify: [String]
 
     public init(name: String, target: PolicyTarget, tiers: [Tier], whenAllDown: AllDownBehavior = .failsafe,
-                failback: FailbackMode = .auto, notify: [String] = []) {
+                failback: FailbackMode = .auto, failbackToken: String? = nil, notify: [String] = []) {
         self.name = name
         self.target = target
         self.tiers = tiers
         self.whenAllDown = whenAllDown
         self.failback = failback
+        self.failbackToken = failbackToken
         self.notify = notify
     }
 }
