@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Model", dependencies: ["DNSWire"], exclude: ["README.md"]),
         .target(name: "Manifests", dependencies: ["CYAML", "DNSWire", "Model"], exclude: ["README.md"]),
         .target(name: "Authority", dependencies: [
-            "DNSWire", "Model", .product(name: "Atomics", package: "swift-atomics"),
+            "DNSWire", "Model", "CMaxMindDB", .product(name: "Atomics", package: "swift-atomics"),
         ], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [
             "DNSWire", "Authority",

@@ -1,12 +1,17 @@
 import DNSWire
 import Model
 
-/// A geo policy, precomputed: the answer of each region, and the networks to find a client's region by
-/// longest prefix. Continents and countries need a GeoIP database, which comes later; without one,
-/// regions that match only by them are never chosen and their clients get the default region.
+/// A geo policy, precomputed: the answer of each region, the networks to find a client's region by
+/// longest prefix, then the continents and countries to match with a GeoIP database.
 public struct GeoAnswer: Hashable, Sendable {
     struct Prefix: Hashable, Sendable {
         let cidr: CIDR
+        let region: Int
+    }
+
+    struct Codes: Hashable, Sendable {
+        let continents: Set<String>
+        let countries: Set<String>
         let region: Int
     }
 
@@ -15,13 +20,25 @@ public struct GeoAnswer: Hashable, Sendable {
     let defaultAnswer: PolicyAnswer
     /// Longest first, so the first that contains an address is the longest match.
     let prefixes: [Prefix]
+    /// Regions with continents or countries, in the order written.
+    let codes: [Codes]
 
     /// The answer for a client at `address` (nil: unknown, so the default), and the scope prefix
-    /// length that decided it, for the Client Subnet reply (RFC 7871 §7.2.2).
-    public func answer(for address: IPAddress?) -> (answer: PolicyAnswer, scope: UInt8) {
+    /// length that decided it, for the Client Subnet reply (RFC 7871 §7.2.2). Named networks are tried
+    /// first; then, with a GeoIP database, the first region listing the client's country or continent.
+    /// Without a database, regions that only list codes are never chosen.
+    public func answer(for address: IPAddress?, geoip: GeoIPDatabase? = nil) -> (answer: PolicyAnswer, scope: UInt8) {
         guard let address else { return (defaultAnswer, 0) }
         if let match = prefixes.first(where: { $0.cidr.contains(address) }) {
             return (regions[match.region], match.cidr.prefixLength)
+        }
+        if !codes.isEmpty, let geoip, let location = geoip.locate(address) {
+            if let match = codes.first(where: { codes in
+                location.country.map(codes.countries.contains) == true || location.continent.map(codes.continents.contains) == true
+            }) {
+                return (regions[match.region], location.prefixLength)
+            }
+            return (defaultAnswer, location.prefixLength)
         }
         // No network matched: that holds for the whole of what the client told us.
         let whole: UInt8 = if case .v4 = address { 32 } else { 128 }
@@ -87,6 +104,10 @@ enum GeoEvaluator {
             }
         }
         prefixes.sort { $0.cidr.prefixLength > $1.cidr.prefixLength }
-        return GeoAnswer(regions: regions, defaultAnswer: fallback, prefixes: prefixes)
+        let codes = policy.regions.enumerated().compactMap { index, region -> GeoAnswer.Codes? in
+            guard !region.isDefault, !region.continents.isEmpty || !region.countries.isEmpty else { return nil }
+            return GeoAnswer.Codes(continents: Set(region.continents), countries: Set(region.countries), region: index)
+        }
+        return GeoAnswer(regions: regions, defaultAnswer: fallback, prefixes: prefixes, codes: codes)
     }
 }

@@ -112,7 +112,7 @@ struct Lookup {
 
     /// What `policy` serves this client now, noting when the answer depended on the client or on chance.
     private mutating func current(_ policy: ServedPolicy, random: inout some RandomNumberGenerator) -> (answer: [EndpointValue], ttl: UInt32) {
-        let (answer, decidingScope) = policy.current(for: location)
+        let (answer, decidingScope) = policy.current(for: location, geoip: snapshot.geoip)
         if case .geo = policy.answer {
             isCacheable = false
             scope = max(scope, min(decidingScope, sourcePrefix ?? decidingScope))

@@ -24,10 +24,10 @@ public struct ServedPolicy: Hashable, Sendable {
     }
 
     /// The answer for a client (geo by its address), and the Client Subnet scope that decided it.
-    func current(for address: IPAddress?) -> (answer: PolicyAnswer, scope: UInt8) {
+    func current(for address: IPAddress?, geoip: GeoIPDatabase?) -> (answer: PolicyAnswer, scope: UInt8) {
         switch answer {
         case .fixed(let answer): (answer, 0)
-        case .geo(let geo): geo.answer(for: address)
+        case .geo(let geo): geo.answer(for: address, geoip: geoip)
         }
     }
 

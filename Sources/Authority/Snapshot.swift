@@ -9,21 +9,24 @@ public final class Snapshot: Sendable {
     private let zonesLongestFirst: [ZoneData]
     /// Each failover policy's tier and failback token, by policy name, carried to the next snapshot.
     public let failoverMemory: [String: FailoverMemory]
+    /// The GeoIP database geo policies match continents and countries with, if one was given.
+    public let geoip: GeoIPDatabase?
 
-    public static let empty = Snapshot(zones: [], failoverMemory: [:])
+    public static let empty = Snapshot(zones: [], failoverMemory: [:], geoip: nil)
 
-    init(zones: [ZoneData], failoverMemory: [String: FailoverMemory]) {
+    init(zones: [ZoneData], failoverMemory: [String: FailoverMemory], geoip: GeoIPDatabase?) {
         self.zones = Dictionary(uniqueKeysWithValues: zones.map { ($0.origin, $0) })
         zonesLongestFirst = zones.sorted { $0.origin.labelCount > $1.origin.labelCount }
         self.failoverMemory = failoverMemory
+        self.geoip = geoip
     }
 
     /// Builds the snapshot for `state`, its policies evaluated against `health`. A zone whose records
     /// and policy answers are unchanged keeps its serial; a changed or new zone gets the next serial
     /// after `previous` (see `SerialNumber.next`), with `now` in seconds since 1970, so secondaries
     /// follow every change of what is served, health-driven ones included.
-    public static func build(_ state: DesiredState, health: HealthTable = .allUnknown, previous: Snapshot?,
-                             now: UInt32) -> Snapshot {
+    public static func build(_ state: DesiredState, health: HealthTable = .allUnknown, geoip: GeoIPDatabase? = nil,
+                             previous: Snapshot?, now: UInt32) -> Snapshot {
         let memory = previous?.failoverMemory ?? [:]
         var zones: [ZoneData] = []
         var remembered: [String: FailoverMemory] = [:]
@@ -42,7 +45,7 @@ public final class Snapshot: Sendable {
             let answer = FailoverEvaluator.evaluate(policy, health: health, stuckTier: stuck)
             remembered[policy.name] = FailoverMemory(tier: answer.tier, token: policy.failbackToken)
         }
-        return Snapshot(zones: zones, failoverMemory: remembered)
+        return Snapshot(zones: zones, failoverMemory: remembered, geoip: geoip)
     }
 
     /// The zone `name` belongs to: the one with the longest origin above it, or nil.

@@ -21,12 +21,15 @@ public final class DNSController: Sendable {
         public var dnsPort: Int
         /// How often the manifests are read again.
         public var interval: Duration
+        /// A MaxMind DB for geo regions that match continents and countries.
+        public var geoipDatabase: String?
 
-        public init(manifests: [String], dnsHost: String, dnsPort: Int, interval: Duration) {
+        public init(manifests: [String], dnsHost: String, dnsPort: Int, interval: Duration, geoipDatabase: String? = nil) {
             self.manifests = manifests
             self.dnsHost = dnsHost
             self.dnsPort = dnsPort
             self.interval = interval
+            self.geoipDatabase = geoipDatabase
         }
     }
 
@@ -47,11 +50,12 @@ public final class DNSController: Sendable {
     /// `onListening` gets the DNS port once both sockets are bound. Throws `InvalidManifests` when the
     /// first load has errors: there is nothing to serve yet.
     public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
+        let geoip = try configuration.geoipDatabase.map { try GeoIPDatabase(path: $0) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let snapshots = SnapshotReference()
         var watcher = ManifestWatcher(paths: configuration.manifests)
         // The first read always reports a change.
-        let initial = load(&watcher, previous: nil) ?? .invalid(diagnostics: [])
+        let initial = load(&watcher, geoip: geoip, previous: nil) ?? .invalid(diagnostics: [])
         guard case .changed(let first, _) = initial else {
             try? await group.shutdownGracefully()
             throw InvalidManifests(diagnostics: initial.diagnostics)
@@ -68,7 +72,7 @@ public final class DNSController: Sendable {
 
         while !Task.isCancelled {
             try? await Task.sleep(for: configuration.interval)
-            switch load(&watcher, previous: current) {
+            switch load(&watcher, geoip: geoip, previous: current) {
             case nil:
                 continue
             case .invalid(let diagnostics)?:
@@ -101,14 +105,14 @@ public final class DNSController: Sendable {
     /// `previous`. Nil when nothing changed. Everything read and parsed is released before it returns:
     /// only the snapshot stays, and freed memory is handed back to the system (the YAML of a million
     /// records is several times the size of what is served).
-    private func load(_ watcher: inout ManifestWatcher, previous: Snapshot?) -> LoadResult? {
+    private func load(_ watcher: inout ManifestWatcher, geoip: GeoIPDatabase?, previous: Snapshot?) -> LoadResult? {
         let result: LoadResult? = {
             guard let (sources, readProblems) = watcher.changedSources() else { return nil }
             let compiled = ManifestCompiler.compile(sources)
             let diagnostics = readProblems + compiled.diagnostics
             log(diagnostics)
             guard let state = compiled.state, readProblems.isEmpty else { return .invalid(diagnostics: diagnostics) }
-            return .changed(Snapshot.build(state, previous: previous, now: unixTime()), diagnostics: diagnostics)
+            return .changed(Snapshot.build(state, geoip: geoip, previous: previous, now: unixTime()), diagnostics: diagnostics)
         }()
         #if os(Linux)
         _ = releaseFreeMemory(0)

@@ -28,6 +28,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "How often to read the manifests again: 500ms, 5s, 1m…")
     var interval: String = "5s"
 
+    @Option(name: .customLong("geoip-db"), help: "A MaxMind DB (.mmdb) for geo regions that match continents and countries.")
+    var geoipDatabase: String?
+
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         guard let (host, port) = Self.hostPort(dnsListen) else {
@@ -37,7 +40,8 @@ struct ControllerCommand: AsyncParsableCommand {
             throw ValidationError("--interval \"\(interval)\" is not a duration of at least 100ms such as 500ms, 5s or 1m")
         }
         let controller = DNSController(
-            configuration: .init(manifests: [manifests], dnsHost: host, dnsPort: port, interval: every),
+            configuration: .init(manifests: [manifests], dnsHost: host, dnsPort: port, interval: every,
+                                 geoipDatabase: geoipDatabase),
             logger: Logger(label: "switchyard"))
         do {
             try await controller.run { port in
