@@ -30,6 +30,13 @@ public enum Authority {
     /// decision, no weighted pick among several), so a packet cache may keep it.
     public static func answerWithCacheability(_ query: Message, from snapshot: Snapshot,
                                               client: ClientInfo) -> (message: Message, isCacheable: Bool) {
+        var random = SystemRandomNumberGenerator()
+        return answerWithCacheability(query, from: snapshot, client: client, random: &random)
+    }
+
+    /// The same, with weighted picks drawn from `random` (a fast per-thread generator in the server).
+    public static func answerWithCacheability(_ query: Message, from snapshot: Snapshot, client: ClientInfo,
+                                              random: inout some RandomNumberGenerator) -> (message: Message, isCacheable: Bool) {
         var response = query.makeResponse()
         var subnet: ClientSubnet? = nil
         if let edns = query.edns {
@@ -67,7 +74,7 @@ public enum Authority {
         }
         var lookup = Lookup(snapshot: snapshot, location: subnet?.address ?? client.address,
                             sourcePrefix: subnet?.sourcePrefixLength)
-        lookup.resolve(question.name, question.type, in: zone)
+        lookup.resolve(question.name, question.type, in: zone, random: &random)
         response.header.isAuthoritative = lookup.isAuthoritative
         response.rcode = lookup.rcode
         response.answers = lookup.answers
@@ -112,7 +119,14 @@ public enum Authority {
     /// `respond`, and whether the response may be cached (see `answerWithCacheability`).
     public static func respondWithCacheability(to query: Message, from snapshot: Snapshot, client: ClientInfo,
                                                reserved: Int = 0) -> (bytes: [UInt8], isCacheable: Bool)? {
-        let (response, isCacheable) = answerWithCacheability(query, from: snapshot, client: client)
+        var random = SystemRandomNumberGenerator()
+        return respondWithCacheability(to: query, from: snapshot, client: client, reserved: reserved, random: &random)
+    }
+
+    /// The same, with weighted picks drawn from `random`.
+    public static func respondWithCacheability(to query: Message, from snapshot: Snapshot, client: ClientInfo, reserved: Int = 0,
+                                               random: inout some RandomNumberGenerator) -> (bytes: [UInt8], isCacheable: Bool)? {
+        let (response, isCacheable) = answerWithCacheability(query, from: snapshot, client: client, random: &random)
         let limit = client.transport == .udp ? udpPayloadLimit(for: query) - reserved : 0xFFFF - reserved
         do {
             return (try response.wireBytes(maxSize: limit).bytes, isCacheable)

@@ -24,11 +24,6 @@ struct Lookup {
         self.sourcePrefix = sourcePrefix
     }
 
-    mutating func resolve(_ name: Name, _ type: RRType, in zone: ZoneData) {
-        var random = SystemRandomNumberGenerator()  // only drawn from by weighted picks
-        resolve(name, type, in: zone, random: &random)
-    }
-
     mutating func resolve(_ name: Name, _ type: RRType, in zone: ZoneData, random: inout some RandomNumberGenerator) {
         var name = name
         var zone = zone
@@ -138,7 +133,7 @@ struct Lookup {
         var records: [ResourceRecord] = []
         for type in types {
             if let policy = zone.policies[target], policy.answers(type), policy.type == .a || policy.type == .aaaa {
-                var random = SystemRandomNumberGenerator()
+                var random = SystemRandomNumberGenerator()  // ALIAS to a weighted policy: rare
                 let values = current(policy, random: &random)
                 records += values.answer.compactMap { addressRecord($0, owner: owner, ttl: min(ttl, values.ttl)) }
                     .filter { $0.type == type }

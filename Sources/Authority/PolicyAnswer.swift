@@ -44,21 +44,24 @@ public struct PolicyAnswer: Hashable, Sendable {
         case .nothing:
             return []
         case .weighted(let values, let weights, let count):
-            // Weighted sampling without replacement: pick, remove, repeat.
-            var remaining = Array(values.indices)
+            // Weighted sampling without replacement: pick, take out, repeat. Taken-out endpoints are
+            // marked in a stack buffer, so a query allocates nothing but its answer.
             var total = weights.reduce(0, +)
             var picked: [EndpointValue] = []
             picked.reserveCapacity(count)
-            while picked.count < count, total > 0, !remaining.isEmpty {
-                var point = Int.random(in: 0..<total, using: &random)
-                for (position, index) in remaining.enumerated() {
-                    if point < weights[index] {
-                        picked.append(values[index])
-                        total -= weights[index]
-                        remaining.remove(at: position)
-                        break
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: values.count) { taken in
+                taken.initialize(repeating: false)
+                while picked.count < count, total > 0 {
+                    var point = Int.random(in: 0..<total, using: &random)
+                    for index in values.indices where !taken[index] {
+                        if point < weights[index] {
+                            picked.append(values[index])
+                            total -= weights[index]
+                            taken[index] = true
+                            break
+                        }
+                        point -= weights[index]
                     }
-                    point -= weights[index]
                 }
             }
             return picked

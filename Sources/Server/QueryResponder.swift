@@ -16,12 +16,13 @@ struct QueryResponder: Sendable {
     /// `Authority` says which answers depend on nothing but the query and the snapshot: static data and
     /// failover are; geo answers (by client) and weighted picks among several are not. Signed queries
     /// never are (their MACs carry the time).
-    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo) -> (bytes: [UInt8], isCacheable: Bool)? {
+    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo,
+                  random: inout some RandomNumberGenerator) -> (bytes: [UInt8], isCacheable: Bool)? {
         guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
         guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig else {
             return responses(to: bytes, client: client).first.map { ($0, false) }
         }
-        return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client)
+        return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client, random: &random)
     }
 
     /// The messages answering `bytes`, in order; empty when nothing should be sent.

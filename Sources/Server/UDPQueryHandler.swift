@@ -23,6 +23,8 @@ final class UDPQueryHandler: ChannelInboundHandler {
     }
 
     private let responder: QueryResponder
+    /// Weighted picks: a fast generator owned by this event loop, seeded from the system's.
+    private var random = SplitMix64(seed: UInt64.random(in: .min ... .max))
     private var needsFlush = false
     private var cache: [Int: Entry] = [:]
     private var cachedSnapshot: ObjectIdentifier? = nil
@@ -49,7 +51,7 @@ final class UDPQueryHandler: ChannelInboundHandler {
                 return buffer(id: (bytes[0], bytes[1]), response: entry.response, allocator: context.channel.allocator)
             }
             let client = ClientInfo(address: envelope.remoteAddress.dnsAddress, transport: .udp)
-            guard let (answer, isCacheable) = responder.response(to: bytes, client: client) else { return nil }
+            guard let (answer, isCacheable) = responder.response(to: bytes, client: client, random: &random) else { return nil }
             if isCacheable {
                 if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
                 cache[key] = Entry(query: Array(question), response: answer)
