@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Queries per second for a static A query mix: Switchyard and gdnsd serving the same zone on loopback,
-# measured in the same run with dnsperf, and the ratio. Then Switchyard's resident memory with
-# 1,000,000 records loaded. See Benchmarks/README.md for the procedure.
+# Queries per second for a static A query mix and for failover, weighted and geo (with Client Subnet)
+# policies: Switchyard and gdnsd (static records; multifo, weighted and geoip plugins) serving the same
+# zone on loopback, measured in the same run with dnsperf, with the ratios. Then Switchyard's resident
+# memory with 1,000,000 records loaded. See Benchmarks/README.md for the procedure.
 #
 # Usage: Benchmarks/dns-qps.sh [SECONDS_PER_RUN] [RUNS]   (default 10 s, 3 runs per server)
 set -euo pipefail
@@ -39,6 +40,31 @@ spec:
     - {name: mail, type: A, values: [192.0.2.3]}
     - {name: ns1, type: A, values: [192.0.2.53]}
     - {name: ns2, type: A, values: [192.0.2.54]}
+---
+apiVersion: switchyard.io/v1
+kind: FailoverPolicy
+metadata: {name: fo}
+spec: {zone: example.com, name: fo, type: A, ttl: 60,
+       tiers: [{name: primary, endpoints: [192.0.2.1, 192.0.2.2]}, {name: secondary, endpoints: [198.51.100.1]}]}
+---
+apiVersion: switchyard.io/v1
+kind: WeightedPolicy
+metadata: {name: wt}
+spec: {zone: example.com, name: wt, type: A, ttl: 60,
+       endpoints: [{address: 192.0.2.10, weight: 3}, {address: 192.0.2.11, weight: 1}]}
+---
+apiVersion: switchyard.io/v1
+kind: GeoPolicy
+metadata: {name: geo}
+spec:
+  zone: example.com
+  name: geo
+  type: A
+  ttl: 60
+  networks: {office: [10.20.0.0/16]}
+  regions:
+    - {name: office, match: {networks: [office]}, endpoints: [10.20.0.10]}
+    - {name: rest, default: true, endpoints: [203.0.113.10]}
 YAML
 cat > "$work/gdnsd/zones/example.com" <<ZONE
 \$TTL 3600
@@ -51,15 +77,31 @@ api  A   192.0.2.2
 mail A   192.0.2.3
 ns1  A   192.0.2.53
 ns2  A   192.0.2.54
+fo   60 DYNA multifo!fo
+wt   60 DYNA weighted!wt
+geo  60 DYNA geoip!geo
 ZONE
-printf 'www.example.com A\napi.example.com A\nmail.example.com A\nns1.example.com A\nexample.com A\n' > "$work/queries"
+printf 'www.example.com A\napi.example.com A\nmail.example.com A\nns1.example.com A\nexample.com A\n' > "$work/static"
+printf 'fo.example.com A\n' > "$work/failover"
+printf 'wt.example.com A\n' > "$work/weighted"
+printf 'geo.example.com A\n' > "$work/geo"
 
 ours_port=$(free_port)
 "$switchyard" controller --manifests "$work/manifests" --dns-listen "127.0.0.1:$ours_port" --interval 1h \
     >"$work/switchyard.out" 2>"$work/switchyard.log" &
 pids+=($!)
 gdnsd_port=$(free_port)
-printf 'options => { listen => [ 127.0.0.1:%s ], udp_threads => 2, tcp_threads => 1 }\n' "$gdnsd_port" > "$work/gdnsd/config"
+cat > "$work/gdnsd/config" <<GDNSD
+options => { listen => [ 127.0.0.1:$gdnsd_port ], udp_threads => 2, tcp_threads => 1 }
+plugins => {
+  multifo => { fo => { a => 192.0.2.1, b => 192.0.2.2 } }
+  weighted => { wt => { a = [ 192.0.2.10, 3 ], b = [ 192.0.2.11, 1 ] } }
+  geoip => {
+    maps => { m => { datacenters => [ rest, office ], nets => { 10.20.0.0/16 => [ office ] } } }
+    resources => { geo => { map => m, dcmap => { office => 10.20.0.10, rest => 203.0.113.10 } } }
+  }
+}
+GDNSD
 mkdir -p /run/gdnsd
 gdnsd -c "$work/gdnsd" start >"$work/gdnsd.log" 2>&1 &
 pids+=($!)
@@ -69,21 +111,38 @@ for _ in $(seq 50); do
 done
 [ "$(dig +short @127.0.0.1 -p "$gdnsd_port" www.example.com)" = 192.0.2.1 ] || { echo "gdnsd did not start:"; cat "$work/gdnsd.log"; exit 1; }
 [ "$(dig +short @127.0.0.1 -p "$ours_port" www.example.com)" = 192.0.2.1 ] || { echo "switchyard did not start:"; cat "$work/switchyard.log"; exit 1; }
+for name in fo wt geo; do
+    [ -n "$(dig +short @127.0.0.1 -p "$gdnsd_port" $name.example.com)" ] || { echo "gdnsd does not answer $name:"; cat "$work/gdnsd.log"; exit 1; }
+    [ -n "$(dig +short @127.0.0.1 -p "$ours_port" $name.example.com)" ] || { echo "switchyard does not answer $name"; exit 1; }
+done
+[ "$(dig +short @127.0.0.1 -p "$gdnsd_port" geo.example.com +subnet=10.20.1.0/24)" = 10.20.0.10 ] || { echo "gdnsd geo does not map the office"; exit 1; }
+[ "$(dig +short @127.0.0.1 -p "$ours_port" geo.example.com +subnet=10.20.1.0/24)" = 10.20.0.10 ] || { echo "switchyard geo does not map the office"; exit 1; }
 
+# qps PORT QUERYFILE [DNSPERF OPTIONS…]
 qps() {
-    dnsperf -s 127.0.0.1 -p "$1" -d "$work/queries" -c 8 -T 2 -q 200 -l "$seconds" 2>&1 \
+    local port="$1" file="$2"
+    shift 2
+    dnsperf -s 127.0.0.1 -p "$port" -d "$file" -c 8 -T 2 -q 200 -l "$seconds" "$@" 2>&1 \
         | sed -n 's/.*Queries per second: *\([0-9.]*\).*/\1/p'
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo "== dnsperf -c 8 -T 2 -q 200 -l $seconds, $runs runs each, alternating ($(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg))"
-: > "$work/ours"; : > "$work/theirs"
-for run in $(seq "$runs"); do
-    q=$(qps "$ours_port"); echo "run $run switchyard: $q qps"; echo "$q" >> "$work/ours"
-    q=$(qps "$gdnsd_port"); echo "run $run gdnsd:      $q qps"; echo "$q" >> "$work/theirs"
+# Client Subnet 10.20.1.0/24 (family 1, source 24, scope 0) on every geo query.
+ecs="8:000118000a1401"
+for mix in static failover weighted geo; do
+    extra=()
+    [ "$mix" = geo ] && extra=(-E "$ecs")
+    : > "$work/ours.$mix"; : > "$work/theirs.$mix"
+    for run in $(seq "$runs"); do
+        qps "$ours_port" "$work/$mix" "${extra[@]}" >> "$work/ours.$mix"
+        qps "$gdnsd_port" "$work/$mix" "${extra[@]}" >> "$work/theirs.$mix"
+    done
+    ours=$(median < "$work/ours.$mix"); theirs=$(median < "$work/theirs.$mix")
+    eval "ours_$mix=$ours"
+    echo "$mix: switchyard $ours qps, gdnsd $theirs qps, ratio $(ratio "$ours" "$theirs") (runs: $(paste -sd' ' "$work/ours.$mix") / $(paste -sd' ' "$work/theirs.$mix"))"
 done
-ours=$(median < "$work/ours")
-theirs=$(median < "$work/theirs")
-echo "median: switchyard $ours qps, gdnsd $theirs qps, ratio $(awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "%.2f", a / b}')"
+echo "switchyard policy mixes against its static mix: failover $(ratio "$ours_failover" "$ours_static"), weighted $(ratio "$ours_weighted" "$ours_static"), geo $(ratio "$ours_geo" "$ours_static")"
 
 echo "== resident memory with 1,000,000 records (10 zones of 100,000 A, AAAA, TXT, MX and CNAME sets)"
 mkdir -p "$work/million"

@@ -4,11 +4,6 @@ import Model
 /// A geo policy, precomputed: the answer of each region, the networks to find a client's region by
 /// longest prefix, then the continents and countries to match with a GeoIP database.
 public struct GeoAnswer: Hashable, Sendable {
-    struct Prefix: Hashable, Sendable {
-        let cidr: CIDR
-        let region: Int
-    }
-
     struct Codes: Hashable, Sendable {
         let continents: Set<String>
         let countries: Set<String>
@@ -18,8 +13,9 @@ public struct GeoAnswer: Hashable, Sendable {
     /// Each region's answer; a region whose own endpoints are all down answers with the default's.
     let regions: [PolicyAnswer]
     let defaultAnswer: PolicyAnswer
-    /// Longest first, so the first that contains an address is the longest match.
-    let prefixes: [Prefix]
+    /// The named networks by family, each prefix mapped to the first region that lists it.
+    let v4: PrefixTrie
+    let v6: PrefixTrie
     /// Regions with continents or countries, in the order written.
     let codes: [Codes]
 
@@ -29,8 +25,9 @@ public struct GeoAnswer: Hashable, Sendable {
     /// Without a database, regions that only list codes are never chosen.
     public func answer(for address: IPAddress?, geoip: GeoIPDatabase? = nil) -> (answer: PolicyAnswer, scope: UInt8) {
         guard let address else { return (defaultAnswer, 0) }
-        if let match = prefixes.first(where: { $0.cidr.contains(address) }) {
-            return (regions[match.region], match.cidr.prefixLength)
+        let trie = if case .v4 = address { v4 } else { v6 }
+        if let match = trie.longestMatch(address) {
+            return (regions[match.value], match.prefixLength)
         }
         if !codes.isEmpty, let geoip, let location = geoip.locate(address) {
             if let match = codes.first(where: { codes in
@@ -94,20 +91,20 @@ enum GeoEvaluator {
             }
             return answer
         }
-        var prefixes: [GeoAnswer.Prefix] = []
+        var v4 = PrefixTrie()
+        var v6 = PrefixTrie()
         for (index, region) in policy.regions.enumerated() where !region.isDefault {
             for name in region.networks {
                 for cidr in policy.networks.first(where: { $0.name == name })?.prefixes ?? [] {
                     // A prefix listed by two regions belongs to the first (regions are tried in order).
-                    if !prefixes.contains(where: { $0.cidr == cidr }) { prefixes.append(.init(cidr: cidr, region: index)) }
+                    if case .v4 = cidr.address { v4.insert(cidr, value: index) } else { v6.insert(cidr, value: index) }
                 }
             }
         }
-        prefixes.sort { $0.cidr.prefixLength > $1.cidr.prefixLength }
         let codes = policy.regions.enumerated().compactMap { index, region -> GeoAnswer.Codes? in
             guard !region.isDefault, !region.continents.isEmpty || !region.countries.isEmpty else { return nil }
             return GeoAnswer.Codes(continents: Set(region.continents), countries: Set(region.countries), region: index)
         }
-        return GeoAnswer(regions: regions, defaultAnswer: fallback, prefixes: prefixes, codes: codes)
+        return GeoAnswer(regions: regions, defaultAnswer: fallback, v4: v4, v6: v6, codes: codes)
     }
 }

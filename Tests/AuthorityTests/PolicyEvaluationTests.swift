@@ -160,3 +160,29 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Prefix trie")
+struct PrefixTrieTests {
+    @Test func longestPrefixWinsAndTheFirstInsertKeepsAPrefix() {
+        var trie = PrefixTrie()
+        trie.insert(CIDR("10.0.0.0/8")!, value: 1)
+        trie.insert(CIDR("10.20.0.0/16")!, value: 2)
+        trie.insert(CIDR("10.20.5.0/24")!, value: 3)
+        trie.insert(CIDR("10.20.0.0/16")!, value: 9)  // listed again by a later region: the first keeps it
+        #expect(trie.longestMatch(IPAddress("10.20.5.1")!)! == (3, 24))
+        #expect(trie.longestMatch(IPAddress("10.20.6.1")!)! == (2, 16))
+        #expect(trie.longestMatch(IPAddress("10.99.0.1")!)! == (1, 8))
+        #expect(trie.longestMatch(IPAddress("192.0.2.1")!) == nil)
+
+        var six = PrefixTrie()
+        six.insert(CIDR("2001:db8::/32")!, value: 1)
+        six.insert(CIDR("2001:db8:20::/48")!, value: 2)
+        six.insert(CIDR("2001:db8:20:0:8000::/65")!, value: 3)  // past the first 64 bits
+        #expect(six.longestMatch(IPAddress("2001:db8:20::1")!)! == (2, 48))
+        #expect(six.longestMatch(IPAddress("2001:db8:20:0:8000::1")!)! == (3, 65))
+        #expect(six.longestMatch(IPAddress("2001:db8:99::1")!)! == (1, 32))
+        var all = PrefixTrie()
+        all.insert(CIDR("0.0.0.0/0")!, value: 5)
+        #expect(all.longestMatch(IPAddress("203.0.113.1")!)! == (5, 0))
+    }
+}
