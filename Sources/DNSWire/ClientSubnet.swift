@@ -19,7 +19,7 @@ public struct ClientSubnet: Hashable, Sendable, CustomStringConvertible {
         guard sourcePrefixLength <= maximum, scopePrefixLength <= maximum else {
             throw .badClientSubnet(reason: "prefix length above \(maximum) for \(address)")
         }
-        self.address = Self.masked(address, to: sourcePrefixLength)
+        self.address = address.masked(to: sourcePrefixLength)
         self.sourcePrefixLength = sourcePrefixLength
         self.scopePrefixLength = scopePrefixLength
     }
@@ -65,16 +65,4 @@ public struct ClientSubnet: Hashable, Sendable, CustomStringConvertible {
 
     /// `192.0.2.0/24/0`, as `dig +subnet` prints it.
     public var description: String { "\(address)/\(sourcePrefixLength)/\(scopePrefixLength)" }
-
-    private static func masked(_ address: IPAddress, to prefix: UInt8) -> IPAddress {
-        switch address {
-        case .v4(let v4):
-            let mask: UInt32 = prefix == 0 ? 0 : ~0 << (32 - UInt32(prefix))
-            return .v4(IPv4Address(v4.value & mask))
-        case .v6(let v6):
-            let highMask: UInt64 = prefix == 0 ? 0 : prefix >= 64 ? ~0 : ~0 << (64 - UInt64(prefix))
-            let lowMask: UInt64 = prefix <= 64 ? 0 : prefix == 128 ? ~0 : ~0 << (128 - UInt64(prefix))
-            return .v6(IPv6Address(high: v6.high & highMask, low: v6.low & lowMask))
-        }
-    }
 }

@@ -186,6 +186,20 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The address with every bit past the first `prefixLength` cleared (lengths past 32 or 128 clear
+    /// nothing).
+    public func masked(to prefixLength: UInt8) -> IPAddress {
+        switch self {
+        case .v4(let v4):
+            let mask: UInt32 = prefixLength == 0 ? 0 : prefixLength >= 32 ? ~0 : ~0 << (32 - UInt32(prefixLength))
+            return .v4(IPv4Address(v4.value & mask))
+        case .v6(let v6):
+            let high: UInt64 = prefixLength == 0 ? 0 : prefixLength >= 64 ? ~0 : ~0 << (64 - UInt64(prefixLength))
+            let low: UInt64 = prefixLength <= 64 ? 0 : prefixLength >= 128 ? ~0 : ~0 << (128 - UInt64(prefixLength))
+            return .v6(IPv6Address(high: v6.high & high, low: v6.low & low))
+        }
+    }
+
     public var description: String {
         switch self {
         case .v4(let address): address.description

@@ -12,7 +12,7 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
         guard parts.count == 2, let address = IPAddress(parts[0]), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }),
               let length = UInt8(parts[1]) else { return nil }
         let bits: UInt8 = if case .v4 = address { 32 } else { 128 }
-        guard length <= bits, Self.masked(address, length) == address else { return nil }
+        guard length <= bits, address.masked(to: length) == address else { return nil }
         self.address = address
         self.prefixLength = length
     }
@@ -20,22 +20,10 @@ public struct CIDR: Hashable, Sendable, CustomStringConvertible {
     /// True when `candidate` lies in this prefix; an IPv4 address never lies in an IPv6 prefix.
     public func contains(_ candidate: IPAddress) -> Bool {
         switch (address, candidate) {
-        case (.v4, .v4), (.v6, .v6): Self.masked(candidate, prefixLength) == address
+        case (.v4, .v4), (.v6, .v6): candidate.masked(to: prefixLength) == address
         default: false
         }
     }
 
     public var description: String { "\(address)/\(prefixLength)" }
-
-    static func masked(_ address: IPAddress, _ length: UInt8) -> IPAddress {
-        switch address {
-        case .v4(let v4):
-            let mask: UInt32 = length == 0 ? 0 : ~0 << (32 - UInt32(length))
-            return .v4(IPv4Address(v4.value & mask))
-        case .v6(let v6):
-            let high: UInt64 = length == 0 ? 0 : length >= 64 ? ~0 : ~0 << (64 - UInt64(length))
-            let low: UInt64 = length <= 64 ? 0 : length >= 128 ? ~0 : ~0 << (128 - UInt64(length))
-            return .v6(IPv6Address(high: v6.high & high, low: v6.low & low))
-        }
-    }
 }
