@@ -27,7 +27,9 @@ final class UDPQueryHandler: ChannelInboundHandler {
     private var random = SplitMix64(seed: UInt64.random(in: .min ... .max))
     private var needsFlush = false
     private var cache: [Int: Entry] = [:]
-    private var cachedSnapshot: ObjectIdentifier? = nil
+    /// The snapshot the cache was filled from. Held, not just identified: a freed snapshot's address
+    /// can be reused by a newer one, which would make stale entries look current.
+    private var cachedSnapshot: Snapshot? = nil
 
     init(responder: QueryResponder) {
         self.responder = responder
@@ -35,8 +37,8 @@ final class UDPQueryHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let snapshot = ObjectIdentifier(responder.snapshots.load())
-        if snapshot != cachedSnapshot {
+        let snapshot = responder.snapshots.load()
+        if snapshot !== cachedSnapshot {
             cache.removeAll(keepingCapacity: true)
             cachedSnapshot = snapshot
         }
