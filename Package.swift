@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "Authority", dependencies: [
             "DNSWire", "Model", "CMaxMindDB", .product(name: "Atomics", package: "swift-atomics"),
         ], exclude: ["README.md"]),
+        .target(name: "Monitor", dependencies: ["Model"], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [
             "DNSWire", "Authority",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -60,6 +61,7 @@ let package = Package(
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [
