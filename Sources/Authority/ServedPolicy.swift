@@ -39,33 +39,35 @@ public struct ServedPolicy: Hashable, Sendable {
         }
     }
 
-    /// Evaluates every policy of `state` in `zone` against `health`, keyed by owner name. `previous` is
-    /// what each failover policy served before (tier and failback token), for manual failback.
-    static func policies(of state: DesiredState, in zone: String, health: HealthTable,
-                         previous: [String: FailoverMemory]) -> [Name: ServedPolicy] {
+    /// Evaluates every policy of `state` against `health`, once: the served policies by zone name and
+    /// owner, and what each failover policy serves now (tier and failback token) for the next build.
+    /// `previous` is that memory from the last build, for manual failback.
+    static func evaluate(_ state: DesiredState, health: HealthTable, previous: [String: FailoverMemory])
+        -> (byZone: [String: [Name: ServedPolicy]], memory: [String: FailoverMemory]) {
         var answers: [String: PolicyAnswer] = [:]
-        var served: [Name: ServedPolicy] = [:]
+        var byZone: [String: [Name: ServedPolicy]] = [:]
+        var memory: [String: FailoverMemory] = [:]
         for policy in state.failoverPolicies {
-            let memory = previous[policy.name]
-            let stuck = memory?.token == policy.failbackToken ? memory?.tier : nil
+            let earlier = previous[policy.name]
+            let stuck = earlier?.token == policy.failbackToken ? earlier?.tier : nil
             let answer = FailoverEvaluator.evaluate(policy, health: health, stuckTier: stuck)
             answers["FailoverPolicy/\(policy.name)"] = answer
-            if policy.target.zone == zone {
-                served[policy.target.owner] = ServedPolicy(subject: "FailoverPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer))
-            }
+            memory[policy.name] = FailoverMemory(tier: answer.tier, token: policy.failbackToken)
+            byZone[policy.target.zone, default: [:]][policy.target.owner] =
+                ServedPolicy(subject: "FailoverPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer))
         }
         for policy in state.weightedPolicies {
             let answer = WeightedEvaluator.evaluate(policy, health: health)
             answers["WeightedPolicy/\(policy.name)"] = answer
-            if policy.target.zone == zone {
-                served[policy.target.owner] = ServedPolicy(subject: "WeightedPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer))
-            }
+            byZone[policy.target.zone, default: [:]][policy.target.owner] =
+                ServedPolicy(subject: "WeightedPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer))
         }
-        for policy in state.geoPolicies where policy.target.zone == zone {
+        for policy in state.geoPolicies {
             let geo = GeoEvaluator.evaluate(policy, health: health) { kind, name in answers["\(kind.rawValue)/\(name)"] }
-            served[policy.target.owner] = ServedPolicy(subject: "GeoPolicy/\(policy.name)", type: policy.target.type, answer: .geo(geo))
+            byZone[policy.target.zone, default: [:]][policy.target.owner] =
+                ServedPolicy(subject: "GeoPolicy/\(policy.name)", type: policy.target.type, answer: .geo(geo))
         }
-        return served
+        return (byZone, memory)
     }
 }
 

@@ -27,23 +27,16 @@ public final class Snapshot: Sendable {
     /// follow every change of what is served, health-driven ones included.
     public static func build(_ state: DesiredState, health: HealthTable = .allUnknown, geoip: GeoIPDatabase? = nil,
                              previous: Snapshot?, now: UInt32) -> Snapshot {
-        let memory = previous?.failoverMemory ?? [:]
+        let (byZone, remembered) = ServedPolicy.evaluate(state, health: health, previous: previous?.failoverMemory ?? [:])
         var zones: [ZoneData] = []
-        var remembered: [String: FailoverMemory] = [:]
         for zone in state.zones {
-            let policies = ServedPolicy.policies(of: state, in: zone.name, health: health, previous: memory)
+            let policies = byZone[zone.name] ?? [:]
             let earlier = previous?.zones[zone.origin]
             if let earlier, earlier.model == zone, earlier.policies == policies {
                 zones.append(earlier)
             } else {
                 zones.append(ZoneData(zone, policies: policies, serial: SerialNumber.next(after: earlier?.serial, now: now)))
             }
-        }
-        // Remember what every failover policy serves (in a zone or only through use:).
-        for policy in state.failoverPolicies {
-            let stuck = memory[policy.name].flatMap { $0.token == policy.failbackToken ? $0.tier : nil }
-            let answer = FailoverEvaluator.evaluate(policy, health: health, stuckTier: stuck)
-            remembered[policy.name] = FailoverMemory(tier: answer.tier, token: policy.failbackToken)
         }
         return Snapshot(zones: zones, failoverMemory: remembered, geoip: geoip)
     }

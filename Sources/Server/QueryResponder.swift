@@ -63,7 +63,7 @@ struct QueryResponder: Sendable {
         // the TSIG error and no MAC; a time outside the fudge gets BADTIME, signed.
         guard request.algorithm == TSIG.hmacSHA256,
               keyring.verify(request.mac, of: TSIG.requestData(message: signedPart, record: request), key: request.keyName) else {
-            let isKnown = request.algorithm == TSIG.hmacSHA256 && keyring.mac([], key: request.keyName) != nil
+            let isKnown = request.algorithm == TSIG.hmacSHA256 && keyring.contains(request.keyName)
             return [unsignedError(query: unsignedQuery, request: request, error: isKnown ? .badSignature : .badKey, time: time)]
         }
         let skew = time > request.timeSigned ? time - request.timeSigned : request.timeSigned - time

@@ -12,6 +12,9 @@ public struct TSIGKeyring: Sendable {
 
     public var isEmpty: Bool { keys.isEmpty }
 
+    /// True when a key named `name` is known.
+    func contains(_ name: Name) -> Bool { keys[name] != nil }
+
     /// HMAC-SHA256 of `data` with the key named `name`, or nil for an unknown key.
     func mac(_ data: [UInt8], key name: Name) -> [UInt8]? {
         guard let key = keys[name] else { return nil }
