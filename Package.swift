@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -30,7 +31,9 @@ let package = Package(
         .target(name: "Authority", dependencies: [
             "DNSWire", "Model", "CMaxMindDB", .product(name: "Atomics", package: "swift-atomics"),
         ], exclude: ["README.md"]),
-        .target(name: "Monitor", dependencies: ["Model"], exclude: ["README.md"]),
+        .target(name: "Monitor", dependencies: [
+            "CCurl", "DNSWire", "Model", .product(name: "HeapModule", package: "swift-collections"),
+        ], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [
             "DNSWire", "Authority",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -41,7 +44,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Controller", dependencies: [
-            "DNSWire", "Model", "Manifests", "Authority", "Server",
+            "DNSWire", "Model", "Manifests", "Authority", "Monitor", "Server",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -61,7 +64,7 @@ let package = Package(
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
-        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model"]),
+        .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "DNSWire", "SwitchyardTesting"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [

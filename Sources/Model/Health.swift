@@ -42,4 +42,9 @@ public struct HealthTable: Hashable, Sendable {
     public mutating func set(_ state: HealthState, for key: EndpointKey) {
         states[key] = state
     }
+
+    /// Forgets `key`: it reads as unknown again.
+    public mutating func remove(_ key: EndpointKey) {
+        states[key] = nil
+    }
 }

@@ -27,6 +27,14 @@ public struct HealthStateMachine<Instant: InstantProtocol>: Sendable where Insta
         self.successThreshold = successThreshold
     }
 
+    /// A machine with new thresholds that keeps `earlier`'s verdict (a changed monitor must not put a
+    /// down endpoint back into service) but starts counting afresh.
+    public init(failureThreshold: Int, successThreshold: Int, keeping earlier: HealthStateMachine) {
+        self.init(failureThreshold: failureThreshold, successThreshold: successThreshold)
+        state = earlier.state
+        since = earlier.since
+    }
+
     /// Records one probe result at `now`; returns the transition when it changes the verdict.
     public mutating func record(_ result: ProbeResult, at now: Instant) -> HealthTransition<Instant>? {
         if let last = run.last, last.isSuccess != result.isSuccess { run.removeAll(keepingCapacity: true) }
