@@ -5,6 +5,7 @@ public final class ControllerProcess: @unchecked Sendable {
     public let port: Int
     private let process: Process
     private let logPipe: Pipe
+    private let collected = CollectedOutput()
 
     /// Starts the controller on `manifests` and waits (up to `timeout`) until it says where it listens.
     /// `listen` takes port 0 (`127.0.0.1:0`, `[::1]:0`): the controller picks a free port and says which.
@@ -18,6 +19,8 @@ public final class ControllerProcess: @unchecked Sendable {
         process.standardOutput = out
         process.standardError = logPipe
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Read the log as it comes: a full pipe would block the controller.
+        logPipe.fileHandleForReading.readabilityHandler = { [collected] handle in collected.append(handle.availableData) }
         try process.run()
         var seen = ""
         let deadline = Date().addingTimeInterval(timeout)
@@ -55,5 +58,30 @@ public final class ControllerProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
-    deinit { stop() }
+    /// Everything the controller logged (standard error) so far.
+    public var log: String { collected.text }
+
+    /// Waits until the log has a line containing every one of `parts`, for at most `timeout` seconds.
+    public func waitForLog(containing parts: [String], timeout: TimeInterval = 20) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        repeat {
+            if log.split(separator: "\n").contains(where: { line in parts.allSatisfy { line.contains($0) } }) { return true }
+            usleep(50_000)
+        } while Date() < deadline
+        return false
+    }
+
+    deinit {
+        stop()
+        logPipe.fileHandleForReading.readabilityHandler = nil
+    }
+}
+
+/// Output read from a pipe on Foundation's thread, kept for the test.
+private final class CollectedOutput: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ chunk: Data) { lock.withLock { data.append(chunk) } }
+    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
 }

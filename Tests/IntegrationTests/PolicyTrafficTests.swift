@@ -33,7 +33,7 @@ struct PolicyTrafficTests {
           type: A
           ttl: 60
           monitor: web
-          tiers: [{name: primary, endpoints: [192.0.2.1]}, {name: secondary, endpoints: [198.51.100.1]}]
+          tiers: [{name: primary, endpoints: [127.0.0.1]}, {name: secondary, endpoints: [127.0.0.2]}]
         ---
         apiVersion: switchyard.io/v1
         kind: WeightedPolicy
@@ -65,7 +65,7 @@ struct PolicyTrafficTests {
         let controller = try ControllerProcess(manifests: directory)
         defer { controller.stop() }
         for (subnet, address, scope) in [("10.20.1.0/24", "10.20.0.10", "16"), ("10.20.5.0/24", "10.20.5.10", "24"),
-                                         ("2001:db8:20:1::/64", "10.20.0.10", "48"), ("203.0.113.0/24", "192.0.2.1", "24")] {
+                                         ("2001:db8:20:1::/64", "10.20.0.10", "48"), ("203.0.113.0/24", "127.0.0.1", "24")] {
             let result = try dig(["geo.example.com", "A", "+subnet=\(subnet)"], port: controller.port)
             #expect(result.answer == ["geo.example.com. 60 IN A \(address)"], "\(subnet)\n\(result)")
             #expect(result.raw.contains("; CLIENT-SUBNET: \(subnet)/\(scope)"), "\(subnet)\n\(result)")
@@ -107,12 +107,12 @@ struct PolicyTrafficTests {
             let query = try Message.query(try Name("www.example.com."), .a, id: 7, edns: nil).wireBytes()
             return try client.exchange(query).map { try Message(wire: $0).answers.map(\.data.description) } ?? []
         }
-        for _ in 0..<3 { #expect(try answer() == ["192.0.2.1"]) }  // cached after the first
-        let down = HealthTable([EndpointKey(monitor: "web", value: .address(IPAddress("192.0.2.1")!)): .down])
+        for _ in 0..<3 { #expect(try answer() == ["127.0.0.1"]) }  // cached after the first
+        let down = HealthTable([EndpointKey(monitor: "web", value: .address(IPAddress("127.0.0.1")!)): .down])
         snapshots.store(Snapshot.build(state, health: down, previous: snapshots.load(), now: 2))
-        #expect(try answer() == ["198.51.100.1"])
+        #expect(try answer() == ["127.0.0.2"])
         snapshots.store(Snapshot.build(state, health: .allUnknown, previous: snapshots.load(), now: 3))
-        #expect(try answer() == ["192.0.2.1"])
+        #expect(try answer() == ["127.0.0.1"])
         await server.stop()
         try await group.shutdownGracefully()
     }
