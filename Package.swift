@@ -61,6 +61,8 @@ let package = Package(
                           path: "Benchmarks/DNSWireBenchmark"),
         .executableTarget(name: "ManifestsBenchmark", dependencies: ["Manifests"],
                           path: "Benchmarks/ManifestsBenchmark"),
+        .executableTarget(name: "MonitorBenchmark", dependencies: ["DNSWire", "Model", "Monitor"],
+                          path: "Benchmarks/MonitorBenchmark"),
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),

@@ -67,6 +67,13 @@ public final class DNSController: Sendable {
         guard case .changed(let first, let firstState, _) = initial else {
             throw InvalidManifests(diagnostics: initial.diagnostics)
         }
+        let (inputs, input) = AsyncStream<Input>.makeStream()
+        let logger = logger
+        let monitor = try HealthMonitor(
+            onResult: { key, result in
+                logger.debug("probe", metadata: ["monitor": "\(key.monitor)", "endpoint": "\(key.value)", "result": "\(result)"])
+            },
+            onUpdate: { input.yield(.health($0)) })
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let snapshots = SnapshotReference()
         let notifier = NotifySender(group: group, logger: logger)
@@ -83,13 +90,6 @@ public final class DNSController: Sendable {
             throw error
         }
 
-        let (inputs, input) = AsyncStream<Input>.makeStream()
-        let logger = logger
-        let monitor = try HealthMonitor(
-            onResult: { key, result in
-                logger.debug("probe", metadata: ["monitor": "\(key.monitor)", "endpoint": "\(key.value)", "result": "\(result)"])
-            },
-            onUpdate: { input.yield(.health($0)) })
         monitor.update(ProbeTarget.all(in: state))
         monitor.start()
         let ticker = Task { [interval = configuration.interval] in
