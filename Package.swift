@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
@@ -28,11 +31,17 @@ let package = Package(
         .target(name: "DNSWire", exclude: ["README.md"]),
         .target(name: "Model", dependencies: ["DNSWire"], exclude: ["README.md"]),
         .target(name: "Manifests", dependencies: ["CYAML", "DNSWire", "Model"], exclude: ["README.md"]),
+        .target(name: "Reconcile", dependencies: [
+            "DNSWire", "Model", .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["README.md"]),
         .target(name: "Authority", dependencies: [
             "DNSWire", "Model", "CMaxMindDB", .product(name: "Atomics", package: "swift-atomics"),
         ], exclude: ["README.md"]),
         .target(name: "Monitor", dependencies: [
             "CCurl", "DNSWire", "Model", .product(name: "HeapModule", package: "swift-collections"),
+        ], exclude: ["README.md"]),
+        .target(name: "Store", dependencies: [
+            "DNSWire", "Model", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [
             "DNSWire", "Authority",
@@ -44,13 +53,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Controller", dependencies: [
-            "DNSWire", "Model", "Manifests", "Authority", "Monitor", "Server",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Store", "Server",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "switchyard", dependencies: [
-            "DNSWire", "Model", "Manifests", "Controller",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Store", "Controller",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -66,6 +78,7 @@ let package = Package(
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
+        .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Manifests", "Model"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "DNSWire", "SwitchyardTesting"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),

@@ -1,42 +1,68 @@
 import Authority
 import DNSWire
 import Foundation
+import Hummingbird
 import Logging
 import Manifests
 import Model
 import Monitor
 import NIOCore
 import NIOPosix
+import Reconcile
 import Server
+import Store
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Wires manifests, the health monitor, the snapshot, the DNS server and NOTIFY together: it serves the
-/// manifests, follows their changes, and rebuilds the snapshot on every change of health, logging the
-/// failover events that caused. Store, admin API and notifier join it in later issues.
+/// Wires manifests, the store, the health monitor, the snapshot, the DNS server, NOTIFY and the admin
+/// API together. One control loop takes, one at a time: manifest ticks (reconcile the manifests
+/// directory), health updates (rebuild answers, record events) and applies from the admin API. Every
+/// apply goes the same way: compile, plan against the live generation, refuse when stale or unsafe,
+/// store (one transaction), then snapshot, monitor targets and NOTIFY.
 public final class DNSController: Sendable {
     public struct Configuration: Sendable {
         public var manifests: [String]
         public var dnsHost: String
         public var dnsPort: Int
-        /// How often the manifests are read again.
+        /// How often the manifests are read again (and drift undone).
         public var interval: Duration
         /// A MaxMind DB for geo regions that match continents and countries.
         public var geoipDatabase: String?
+        public var dataDirectory: String
+        public var adminHost: String
+        public var adminPort: Int
+        public var tokenFile: String?
+        /// Fast-forward the manifests' git checkout from its upstream before each reconcile.
+        public var gitSync: Bool
 
-        public init(manifests: [String], dnsHost: String, dnsPort: Int, interval: Duration, geoipDatabase: String? = nil) {
+        public init(manifests: [String], dnsHost: String, dnsPort: Int, interval: Duration, geoipDatabase: String? = nil,
+                    dataDirectory: String = ".switchyard", adminHost: String = "127.0.0.1", adminPort: Int = 8053,
+                    tokenFile: String? = nil, gitSync: Bool = false) {
+            self.gitSync = gitSync
             self.manifests = manifests
             self.dnsHost = dnsHost
             self.dnsPort = dnsPort
             self.interval = interval
             self.geoipDatabase = geoipDatabase
+            self.dataDirectory = dataDirectory
+            self.adminHost = adminHost
+            self.adminPort = adminPort
+            self.tokenFile = tokenFile
         }
     }
 
     public struct InvalidManifests: Error, CustomStringConvertible {
         public let diagnostics: [Diagnostic]
-        public var description: String { "the manifests have errors; nothing to serve" }
+        public var description: String { "the manifests have errors and nothing was applied before; nothing to serve" }
+    }
+
+    /// What the control loop reacts to, one at a time.
+    private enum Input {
+        /// Time to read the manifests again.
+        case tick
+        case health(HealthUpdate)
+        case apply(AdminAPI.ApplyRequest, CheckedContinuation<Result<AdminAPI.ApplyResult, AdminFailure>, Never>)
     }
 
     private let configuration: Configuration
@@ -47,159 +73,158 @@ public final class DNSController: Sendable {
         self.logger = logger
     }
 
-    /// What the control loop reacts to, one at a time.
-    private enum Input {
-        /// Time to read the manifests again.
-        case tick
-        case health(HealthUpdate)
-    }
-
-    /// Loads the manifests, serves them, probes their endpoints, and applies every later change of
-    /// manifests or health until the task is cancelled. `onListening` gets the DNS port once both sockets
-    /// are bound. Throws `InvalidManifests` when the first load has errors: there is nothing to serve yet.
-    public func run(onListening: @Sendable (Int) -> Void = { _ in }) async throws {
+    /// Serves the last applied config at once (with the last known health), then reconciles the
+    /// manifests and follows every change of manifests or health until the task is cancelled. `onListening`
+    /// gets the DNS and admin ports once all sockets are bound. Throws `InvalidManifests` when nothing
+    /// was ever applied and the manifests have errors.
+    public func run(onListening: @Sendable (_ dns: Int, _ admin: Int) -> Void = { _, _ in }) async throws {
         let geoip = try configuration.geoipDatabase.map { try GeoIPDatabase(path: $0) }
+        let store = try Store(directory: configuration.dataDirectory)
+        let token = try AdminToken.resolve(environment: ProcessInfo.processInfo.environment, tokenFile: configuration.tokenFile,
+                                           dataDirectory: configuration.dataDirectory)
         var watcher = ManifestWatcher(paths: configuration.manifests)
-        // The first read always reports a change. Until the first verdicts every endpoint is unknown,
-        // served as up, so a restart fails nothing over.
-        var health = HealthTable.allUnknown
-        let initial = load(&watcher, geoip: geoip, health: health, previous: nil) ?? .invalid(diagnostics: [])
-        guard case .changed(let first, let firstState, _) = initial else {
-            throw InvalidManifests(diagnostics: initial.diagnostics)
-        }
+        let live = LiveView()
         let (inputs, input) = AsyncStream<Input>.makeStream()
         let logger = logger
         let monitor = try HealthMonitor(
             onResult: { key, result in
+                live.record(result, for: key)
                 logger.debug("probe", metadata: ["monitor": "\(key.monitor)", "endpoint": "\(key.value)", "result": "\(result)"])
             },
             onUpdate: { input.yield(.health($0)) })
+        var loop = ControlLoop(store: store, geoip: geoip, live: live, monitor: monitor, logger: logger)
+        try loop.restore()
+        // The manifests last read, and (attemptedAt) the generation live after the last attempt to apply them.
+        var manifestFiles: [SourceFile]? = nil
+        if loop.generation == 0 {
+            // Nothing applied yet: the manifests must be valid now, or there is nothing to serve.
+            let (sources, problems) = watcher.changedSources() ?? ([], [])
+            let files = sources.map(SourceFile.init)
+            guard problems.isEmpty,
+                  case .success = loop.apply(files, revision: gitRevision(), baseGeneration: 0, checksum: nil, force: true, origin: "manifests")
+            else {
+                throw InvalidManifests(diagnostics: problems + ManifestCompiler.compile(sources).diagnostics)
+            }
+            manifestFiles = files
+        }
+
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let snapshots = SnapshotReference()
         let notifier = NotifySender(group: group, logger: logger)
-        var (current, state) = (first, firstState)
-        snapshots.store(current)
+        loop.notifier = notifier
         let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort,
-                                                    keyring: TSIGKeys.keyring(for: current, logger: logger)),
-                               snapshots: snapshots, group: group, logger: logger)
-        let port: Int
+                                                    keyring: TSIGKeys.keyring(for: loop.current, logger: logger)),
+                               snapshots: loop.snapshots, group: group, logger: logger)
+        let dnsPort: Int
         do {
-            port = try await server.start()
+            dnsPort = try await server.start()
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
+        let backend = Backend(live: live, store: store, input: input)
+        let (adminPorts, adminPort) = AsyncStream<Int>.makeStream()
+        let admin = AdminServer.application(host: configuration.adminHost, port: configuration.adminPort, token: token,
+                                            backend: backend, logger: logger) { adminPort.yield($0) }
+        let adminTask = Task { try await admin.run() }
+        var adminIterator = adminPorts.makeAsyncIterator()
+        guard let boundAdmin = await adminIterator.next() else {
+            adminTask.cancel()
+            await server.stop()
+            try? await group.shutdownGracefully()
+            throw CancellationError()
+        }
 
-        monitor.update(ProbeTarget.all(in: state))
         monitor.start()
         let ticker = Task { [interval = configuration.interval] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
                 input.yield(.tick)
+                try? await Task.sleep(for: interval)
             }
         }
-        onListening(port)
-        notifyChangedZones(from: nil, to: current, notifier: notifier)
+        onListening(dnsPort, boundAdmin)
+        loop.notifyChangedZones(from: nil)
+        var attemptedAt = loop.generation
 
         await withTaskCancellationHandler {
             for await next in inputs {
                 switch next {
                 case .tick:
-                    switch load(&watcher, geoip: geoip, health: health, previous: current) {
-                    case nil:
-                        continue
-                    case .invalid(let diagnostics)?:
-                        logger.error("manifests have errors; still serving the last good config",
-                                     metadata: ["errors": "\(diagnostics.filter { $0.severity == .error }.count)"])
-                    case .changed(let snapshot, let newState, _)?:
-                        snapshots.store(snapshot)
-                        monitor.update(ProbeTarget.all(in: newState))
-                        logger.info("config applied", metadata: ["zones": "\(snapshot.zones.count)"])
-                        notifyChangedZones(from: current, to: snapshot, notifier: notifier)
-                        (current, state) = (snapshot, newState)
+                    if configuration.gitSync, let failure = fastForward() {
+                        loop.fail("git sync failed; reconciling the checkout as it is", detail: [failure])
                     }
+                    if let (sources, problems) = watcher.changedSources() {
+                        guard problems.isEmpty else {
+                            manifestFiles = nil
+                            loop.fail("the manifests cannot be read", detail: problems.map(\.description))
+                            continue
+                        }
+                        manifestFiles = sources.map(SourceFile.init)
+                    } else if manifestFiles != nil, loop.generation != attemptedAt, manifestFiles != loop.sources {
+                        // In controller mode the manifests are the truth: a config applied from elsewhere is undone.
+                        logger.warning("drift: the live config is not the manifests'; applying the manifests again",
+                                       metadata: ["generation": "\(loop.generation)"])
+                    } else {
+                        continue
+                    }
+                    guard let files = manifestFiles else { continue }
+                    _ = loop.apply(files, revision: gitRevision(), baseGeneration: loop.generation, checksum: nil, force: false,
+                                   origin: "manifests")
+                    attemptedAt = loop.generation
                 case .health(let update):
-                    health = update.health
-                    for change in update.changes { logger.info("endpoint health", metadata: change.logMetadata) }
-                    let snapshot = Snapshot.build(state, health: health, geoip: geoip, previous: current, now: unixTime())
-                    let events = FailoverEvents.between(current, snapshot, state: state, changes: update.changes,
-                                                        time: update.changes.map(\.time).max() ?? Timestamp(date: Date()),
-                                                        makeID: { UUID().uuidString.lowercased() })
-                    snapshots.store(snapshot)
-                    for event in events { logger.notice("failover event", metadata: event.logMetadata) }
-                    notifyChangedZones(from: current, to: snapshot, notifier: notifier)
-                    current = snapshot
+                    loop.follow(update)
+                case .apply(let request, let reply):
+                    reply.resume(returning: loop.apply(request.sources, revision: request.revision, baseGeneration: request.baseGeneration,
+                                                       checksum: request.checksum, force: request.force, origin: "admin API"))
                 }
             }
         } onCancel: {
             input.finish()
         }
         ticker.cancel()
+        adminTask.cancel()
         monitor.stop()
         await server.stop()
         try? await group.shutdownGracefully()
     }
 
-    private enum LoadResult {
-        case changed(Snapshot, DesiredState, diagnostics: [Diagnostic])
-        case invalid(diagnostics: [Diagnostic])
+    private func gitRevision() -> String? {
+        configuration.manifests.first.flatMap(GitCheckout.revision)
+    }
 
-        var diagnostics: [Diagnostic] {
-            switch self {
-            case .changed(_, _, let diagnostics), .invalid(let diagnostics): diagnostics
+    private func fastForward() -> String? {
+        configuration.manifests.first.flatMap(GitCheckout.fastForward)
+    }
+
+    /// The admin API's view of the controller.
+    private struct Backend: AdminBackend {
+        let live: LiveView
+        let store: Store
+        let input: AsyncStream<Input>.Continuation
+
+        func state() -> AdminAPI.State { live.state() }
+
+        func apply(_ request: AdminAPI.ApplyRequest) async -> Result<AdminAPI.ApplyResult, AdminFailure> {
+            await withCheckedContinuation { reply in
+                if case .terminated = input.yield(.apply(request, reply)) {
+                    reply.resume(returning: .failure(AdminFailure(.serviceUnavailable, "the controller is shutting down")))
+                }
             }
         }
-    }
 
-    /// Reads the manifests and, when they changed, compiles them into a snapshot after `previous`, its
-    /// policies evaluated against `health`. Nil when nothing changed. Everything read and parsed is released before it returns:
-    /// only the snapshot stays, and freed memory is handed back to the system (the YAML of a million
-    /// records is several times the size of what is served).
-    private func load(_ watcher: inout ManifestWatcher, geoip: GeoIPDatabase?, health: HealthTable,
-                      previous: Snapshot?) -> LoadResult? {
-        let result: LoadResult? = {
-            guard let (sources, readProblems) = watcher.changedSources() else { return nil }
-            let compiled = ManifestCompiler.compile(sources)
-            let diagnostics = readProblems + compiled.diagnostics
-            log(diagnostics)
-            guard let state = compiled.state, readProblems.isEmpty else { return .invalid(diagnostics: diagnostics) }
-            let snapshot = Snapshot.build(state, health: health, geoip: geoip, previous: previous, now: unixTime())
-            return .changed(snapshot, state, diagnostics: diagnostics)
-        }()
-        #if os(Linux)
-        _ = releaseFreeMemory(0)
-        #endif
-        return result
-    }
-
-    /// NOTIFY every secondary of each zone that is new or has a new serial.
-    private func notifyChangedZones(from old: Snapshot?, to new: Snapshot, notifier: NotifySender) {
-        for zone in new.zones.values where old?.zones[zone.origin]?.serial != zone.serial {
-            logger.info("zone serial", metadata: ["zone": "\(zone.origin)", "serial": "\(zone.serial)"])
-            for secondary in zone.secondaries {
-                let (origin, serial) = (zone.origin, zone.serial)
-                Task { await notifier.notify(origin: origin, serial: serial, secondary: (secondary.address, secondary.port)) }
-            }
+        func events(after sequence: Int) throws -> AdminAPI.Events {
+            AdminAPI.Events(events: try store.events(after: sequence).map { event in
+                AdminAPI.Event(sequence: event.sequence, id: event.id, time: AdminAPI.iso8601(event.time), kind: event.kind,
+                               subject: event.subject, summary: EventRecords.summary(event.body),
+                               deliveries: event.deliveries.map {
+                                   .init(notifier: $0.notifier, channel: $0.channel, state: $0.state, attempts: $0.attempts, lastError: $0.lastError)
+                               })
+            })
         }
-    }
-
-    private func log(_ diagnostics: [Diagnostic]) {
-        for diagnostic in diagnostics {
-            if diagnostic.severity == .error {
-                logger.error("\(diagnostic)")
-            } else {
-                logger.warning("\(diagnostic)")
-            }
-        }
-    }
-
-    private func unixTime() -> UInt32 {
-        UInt32(clamping: Int(Date().timeIntervalSince1970))
     }
 }
 
-#if os(Linux)
-/// glibc's malloc_trim(3), which the Glibc module does not export: returns freed heap to the system.
-@_silgen_name("malloc_trim")
-private func releaseFreeMemory(_ pad: Int) -> Int32
-#endif
+extension SourceFile {
+    init(_ source: ManifestSource) {
+        self.init(path: source.path, text: String(decoding: source.bytes, as: UTF8.self))
+    }
+}

@@ -28,10 +28,11 @@ public final class HealthMonitor: Sendable {
     }
 
     /// Replaces the set of targets. Targets that stay keep their verdict (a changed monitor keeps it too,
-    /// with its counts restarted); new ones start unknown with their first probe at a random point of
-    /// their interval; removed ones are forgotten.
-    public func update(_ targets: [ProbeTarget]) {
-        loop.inbox.withLock { $0.targets = targets }
+    /// with its counts restarted); new ones start with their verdict in `knownHealth` (the last known
+    /// before a restart), else unknown, and their first probe at a random point of their interval;
+    /// removed ones are forgotten.
+    public func update(_ targets: [ProbeTarget], knownHealth: [EndpointKey: HealthState] = [:]) {
+        loop.inbox.withLock { $0.targets = (targets, knownHealth) }
         loop.multi.wakeUp()
     }
 

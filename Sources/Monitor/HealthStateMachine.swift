@@ -27,6 +27,12 @@ public struct HealthStateMachine<Instant: InstantProtocol>: Sendable where Insta
         self.successThreshold = successThreshold
     }
 
+    /// A machine that starts from a verdict known from before (the last one stored before a restart).
+    public init(failureThreshold: Int, successThreshold: Int, state: HealthState) {
+        self.init(failureThreshold: failureThreshold, successThreshold: successThreshold)
+        self.state = state
+    }
+
     /// A machine with new thresholds that keeps `earlier`'s verdict (a changed monitor must not put a
     /// down endpoint back into service) but starts counting afresh.
     public init(failureThreshold: Int, successThreshold: Int, keeping earlier: HealthStateMachine) {

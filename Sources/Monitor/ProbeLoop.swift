@@ -13,7 +13,7 @@ import Synchronization
 /// Thread-confined: everything but `inbox` and `statistics` is touched only by `run()`'s thread.
 final class ProbeLoop: @unchecked Sendable {
     struct Inbox {
-        var targets: [ProbeTarget]?
+        var targets: (list: [ProbeTarget], known: [EndpointKey: HealthState])?
         var resolved: [(key: EndpointKey, epoch: Int, address: Result<IPAddress, ProbeFailure>)] = []
         var stopping = false
     }
@@ -74,7 +74,7 @@ final class ProbeLoop: @unchecked Sendable {
                 return (inbox.targets, inbox.resolved, inbox.stopping)
             }
             if stopping { break }
-            if let targets { replaceTargets(with: targets) }
+            if let targets { replaceTargets(with: targets.list, known: targets.known) }
             for (key, epoch, address) in resolved { sendDatagram(key: key, epoch: epoch, to: address) }
 
             startDueProbes()
@@ -93,7 +93,7 @@ final class ProbeLoop: @unchecked Sendable {
 
     // MARK: Targets
 
-    private func replaceTargets(with targets: [ProbeTarget]) {
+    private func replaceTargets(with targets: [ProbeTarget], known: [EndpointKey: HealthState]) {
         let now = clock.now
         let wanted = Dictionary(targets.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         for key in watched.keys where wanted[key] == nil {
@@ -109,9 +109,12 @@ final class ProbeLoop: @unchecked Sendable {
                                                                                    keeping: existing.machine),
                                        epoch: newEpoch())
             } else {
+                let state = known[key] ?? .unknown
                 watched[key] = Watched(target: target, machine: HealthStateMachine(failureThreshold: target.monitor.failureThreshold,
-                                                                                   successThreshold: target.monitor.successThreshold),
+                                                                                   successThreshold: target.monitor.successThreshold,
+                                                                                   state: state),
                                        epoch: newEpoch())
+                if state != .unknown { health.set(state, for: key) }
             }
             let spread = min(target.monitor.interval, Self.firstProbeSpread)
             let offset = Duration.nanoseconds(Int64.random(in: 0..<max(1, nanoseconds(spread)), using: &random))

@@ -3,17 +3,26 @@ import Foundation
 /// The built `switchyard controller`, started on a free loopback port and stopped by `stop()`.
 public final class ControllerProcess: @unchecked Sendable {
     public let port: Int
+    /// The admin API's base URL, `http://127.0.0.1:PORT`.
+    public let adminURL: String
+    /// Where the controller keeps its state (and its generated admin token).
+    public let dataDirectory: URL
     private let process: Process
     private let logPipe: Pipe
     private let collected = CollectedOutput()
+    private let ownsDataDirectory: Bool
 
     /// Starts the controller on `manifests` and waits (up to `timeout`) until it says where it listens.
     /// `listen` takes port 0 (`127.0.0.1:0`, `[::1]:0`): the controller picks a free port and says which.
-    public init(manifests: URL, listen: String = "127.0.0.1:0", interval: String = "500ms",
-                environment: [String: String] = [:], timeout: TimeInterval = 30) throws {
+    /// `dataDirectory` defaults to a new temporary one; pass the same one again to restart on the same state.
+    public init(manifests: URL, listen: String = "127.0.0.1:0", interval: String = "500ms", dataDirectory: URL? = nil,
+                extraArguments: [String] = [], environment: [String: String] = [:], timeout: TimeInterval = 30) throws {
+        self.dataDirectory = try dataDirectory ?? temporaryDirectory("data")
+        ownsDataDirectory = dataDirectory == nil
         process = Process()
         process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/switchyard")
-        process.arguments = ["controller", "--manifests", manifests.path, "--dns-listen", listen, "--interval", interval]
+        process.arguments = ["controller", "--manifests", manifests.path, "--dns-listen", listen, "--interval", interval,
+                             "--data-dir", self.dataDirectory.path, "--admin-listen", "127.0.0.1:0"] + extraArguments
         let out = Pipe()
         logPipe = Pipe()
         process.standardOutput = out
@@ -25,25 +34,42 @@ public final class ControllerProcess: @unchecked Sendable {
         var seen = ""
         let deadline = Date().addingTimeInterval(timeout)
         var found: Int? = nil
+        var admin: String? = nil
         while found == nil && Date() < deadline && process.isRunning {
             let chunk = out.fileHandleForReading.availableData
             if chunk.isEmpty { usleep(20_000); continue }
             seen += String(decoding: chunk, as: UTF8.self)
-            if let line = seen.split(separator: "\n").first(where: { $0.hasPrefix("switchyard: DNS on ") }),
+            let lines = seen.split(separator: "\n")
+            if let line = lines.first(where: { $0.hasPrefix("switchyard: DNS on ") }),
                let port = line.split(separator: ":").last.flatMap({ Int($0) }) {
                 found = port
             }
+            admin = lines.first { $0.hasPrefix("switchyard: admin API on ") }.map { String($0.dropFirst("switchyard: admin API on ".count)) }
         }
-        guard let found else {
+        guard let found, let admin else {
             process.terminate()
-            throw StartFailure(output: seen)
+            throw StartFailure(output: seen + "\n" + collected.text)
         }
         port = found
+        adminURL = admin
     }
 
     public struct StartFailure: Error, CustomStringConvertible {
         public let output: String
         public var description: String { "the controller did not start listening: \(output)" }
+    }
+
+    /// The admin token the controller generated into its data directory.
+    public var adminToken: String {
+        (try? String(contentsOf: dataDirectory.appendingPathComponent("admin.token"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+
+    /// SIGKILL at once: for crash tests.
+    public func kill9() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     /// SIGTERM, then SIGKILL if it has not exited within two seconds.
@@ -74,6 +100,7 @@ public final class ControllerProcess: @unchecked Sendable {
     deinit {
         stop()
         logPipe.fileHandleForReading.readabilityHandler = nil
+        if ownsDataDirectory { try? FileManager.default.removeItem(at: dataDirectory) }
     }
 }
 

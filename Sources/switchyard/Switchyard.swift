@@ -9,5 +9,5 @@ struct Switchyard: AsyncParsableCommand {
             Exit codes: 0 success (or no changes), 1 error (invalid manifests, refused plan, unreachable \
             server), 2 changes present (only with --detailed-exitcode), 64 usage error.
             """,
-        subcommands: [Validate.self, ControllerCommand.self])
+        subcommands: [Validate.self, ReconcileCommand.self, ControllerCommand.self, StatusCommand.self, EventsCommand.self])
 }

@@ -12,11 +12,14 @@ struct ControllerCommand: AsyncParsableCommand {
         commandName: "controller",
         abstract: "Serve the manifests as an authoritative DNS server and apply every change to them.",
         discussion: """
-            Loads the manifests, answers DNS on --dns-listen (UDP and TCP), reads the manifests again every \
-            --interval and applies them when they changed and are valid; invalid changes are logged and the \
-            last good config keeps serving. Prints "switchyard: DNS on HOST:PORT" on standard output once \
-            listening (port 0 picks a free one); logs go to standard error. Exits 1 when the manifests are \
-            invalid at start.
+            Serves the last applied config from --data-dir at once, then reconciles the manifests: answers \
+            DNS on --dns-listen (UDP and TCP), probes every monitored endpoint, reads the manifests again \
+            every --interval (with --git-sync, fast-forwarding their git checkout first) and applies them \
+            when they changed, are valid and the plan is safe; anything else is logged, recorded as a \
+            reconcileFailed event and shown on /v1/state while the last good config keeps serving. The admin \
+            API listens on --admin-listen. Prints "switchyard: admin API on http://HOST:PORT" and \
+            "switchyard: DNS on HOST:PORT" on standard output once listening (port 0 picks a free one); logs \
+            go to standard error. Exits 1 when nothing was ever applied and the manifests are invalid.
             """)
 
     @Option(help: "Manifest directory (or file).")
@@ -25,8 +28,20 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("dns-listen"), help: "Address for DNS over UDP and TCP: HOST:PORT, [IPv6]:PORT.")
     var dnsListen: String = "127.0.0.1:5353"
 
-    @Option(help: "How often to read the manifests again: 500ms, 5s, 1m…")
-    var interval: String = "5s"
+    @Option(help: "How often to read the manifests again and undo drift: 500ms, 5s, 1m…")
+    var interval: String = "30s"
+
+    @Option(name: .customLong("data-dir"), help: "Where the state (SQLite) and the generated admin token live.")
+    var dataDirectory: String = ".switchyard"
+
+    @Option(name: .customLong("admin-listen"), help: "Address of the admin API: HOST:PORT, [IPv6]:PORT.")
+    var adminListen: String = "127.0.0.1:8053"
+
+    @Option(name: .customLong("token-file"), help: "A file holding the admin token (default: SWITCHYARD_TOKEN, else <data-dir>/admin.token, generated).")
+    var tokenFile: String?
+
+    @Flag(name: .customLong("git-sync"), help: "Fast-forward the manifests' git checkout from its upstream before each reconcile.")
+    var gitSync = false
 
     @Option(name: .customLong("geoip-db"), help: "A MaxMind DB (.mmdb) for geo regions that match continents and countries.")
     var geoipDatabase: String?
@@ -39,14 +54,19 @@ struct ControllerCommand: AsyncParsableCommand {
         guard let every = parseDuration(interval), every >= .milliseconds(100) else {
             throw ValidationError("--interval \"\(interval)\" is not a duration of at least 100ms such as 500ms, 5s or 1m")
         }
+        guard let (adminHost, adminPort) = Self.hostPort(adminListen) else {
+            throw ValidationError("--admin-listen \"\(adminListen)\" is not HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
+        }
         let controller = DNSController(
             configuration: .init(manifests: [manifests], dnsHost: host, dnsPort: port, interval: every,
-                                 geoipDatabase: geoipDatabase),
+                                 geoipDatabase: geoipDatabase, dataDirectory: dataDirectory, adminHost: adminHost,
+                                 adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync),
             logger: Logger(label: "switchyard"))
         do {
-            try await controller.run { port in
-                let shown = host.contains(":") ? "[\(host)]" : host
-                print("switchyard: DNS on \(shown):\(port)")
+            try await controller.run { dns, admin in
+                let shown = { (host: String) in host.contains(":") ? "[\(host)]" : host }
+                print("switchyard: admin API on http://\(shown(adminHost)):\(admin)")
+                print("switchyard: DNS on \(shown(host)):\(dns)")
                 fflush(nil)
             }
         } catch let invalid as DNSController.InvalidManifests {

@@ -1,0 +1,102 @@
+import Foundation
+import Model
+import Store
+
+/// Events as the store keeps them: a JSON body (the notifier's input) and the notifier channels that
+/// must deliver each one — a notifier whose `events` lists the kind and, for failover events, that the
+/// policy's `notify:` names.
+enum EventRecords {
+    struct Body: Codable {
+        struct Cause: Codable {
+            struct Result: Codable {
+                var ok: Bool
+                var detail: String
+                var latencyMilliseconds: Double
+            }
+
+            var monitor: String
+            var endpoint: String
+            var from: String
+            var to: String
+            var results: [Result]
+        }
+
+        var id: String
+        var kind: String
+        var time: String
+        var generation: Int
+        var revision: String?
+        var policy: String?
+        var zone: String?
+        var owner: String?
+        var type: String?
+        var region: String?
+        var before: String?
+        var after: String?
+        var causes: [Cause]?
+        var error: String?
+        var detail: [String]?
+    }
+
+    static func failover(_ event: FailoverEvent, state: DesiredState, generation: Int, revision: String?) -> StoredEvent.New {
+        let body = Body(id: event.id, kind: event.kind.rawValue, time: AdminAPI.iso8601(date(event.time)), generation: generation,
+                        revision: revision, policy: event.policy, zone: event.zone, owner: event.owner.description,
+                        type: event.type.rawValue, region: event.region, before: event.before.description,
+                        after: event.after.description, causes: event.causes.map { change in
+                            Body.Cause(monitor: change.endpoint.monitor, endpoint: change.endpoint.value.description,
+                                       from: change.from.rawValue, to: change.to.rawValue, results: change.causes.map {
+                                           .init(ok: $0.isSuccess, detail: $0.detail, latencyMilliseconds: milliseconds($0.latency))
+                                       })
+                        })
+        let listed = policyNotify(state, subject: event.policy)
+        let kind = Notifier.Event(rawValue: event.kind.rawValue)
+        let notifiers = state.notifiers.filter { notifier in listed.contains(notifier.name) && kind.map(notifier.events.contains) == true }
+        return StoredEvent.New(id: event.id, time: date(event.time), kind: event.kind.rawValue, subject: event.policy,
+                               body: encode(body), deliveries: channels(notifiers))
+    }
+
+    static func reconcileFailed(id: String, time: Date, error: String, detail: [String], state: DesiredState?, generation: Int,
+                                revision: String?) -> StoredEvent.New {
+        let body = Body(id: id, kind: "reconcileFailed", time: AdminAPI.iso8601(time), generation: generation, revision: revision,
+                        error: error, detail: detail)
+        let notifiers = (state?.notifiers ?? []).filter { $0.events.contains(.reconcileFailed) }
+        return StoredEvent.New(id: id, time: time, kind: "reconcileFailed", subject: "manifests", body: encode(body),
+                               deliveries: channels(notifiers))
+    }
+
+    /// A one-line summary of a stored body, for `switchyard events`.
+    static func summary(_ data: Data) -> String {
+        guard let body = try? JSONDecoder().decode(Body.self, from: data) else { return "" }
+        if let error = body.error { return error }
+        return "\(body.policy ?? "")\(body.region.map { " region \($0)" } ?? ""): \(body.before ?? "") → \(body.after ?? "")"
+    }
+
+    private static func policyNotify(_ state: DesiredState, subject: String) -> [String] {
+        let parts = subject.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return [] }
+        switch parts[0] {
+        case "FailoverPolicy": return state.failoverPolicies.first { $0.name == parts[1] }?.notify ?? []
+        case "WeightedPolicy": return state.weightedPolicies.first { $0.name == parts[1] }?.notify ?? []
+        case "GeoPolicy": return state.geoPolicies.first { $0.name == parts[1] }?.notify ?? []
+        default: return []
+        }
+    }
+
+    private static func channels(_ notifiers: [Notifier]) -> [(String, String)] {
+        notifiers.flatMap { notifier in
+            (notifier.email == nil ? [] : [(notifier.name, "email")]) + (notifier.webhook == nil ? [] : [(notifier.name, "webhook")])
+        }
+    }
+
+    private static func encode(_ body: Body) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(body)) ?? Data()
+    }
+
+    private static func date(_ time: Timestamp) -> Date { Date(timeIntervalSince1970: Double(time.millisecondsSince1970) / 1000) }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+}

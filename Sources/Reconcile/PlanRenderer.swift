@@ -1,0 +1,82 @@
+import Foundation
+
+/// A plan for people (text, coloured on a terminal), for pull-request comments (markdown) and for
+/// programs (JSON, documented by schemas/plan.schema.json).
+public enum PlanRenderer {
+    public static func text(_ plan: Plan, color: Bool) -> String {
+        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        let codes: [Plan.Action: String] = [.create: "32", .update: "33", .delete: "31"]
+        var out = "Plan against generation \(plan.baseGeneration)" + (plan.baseRevision.map { " (revision \($0))" } ?? "") + ":\n"
+        if plan.isEmpty { out += "  no changes: the live config is the desired one\n" }
+        for change in plan.changes {
+            out += paint("\(change.action.symbol) \(change.resource)", codes[change.action]!) + "\n"
+            for field in change.fields {
+                out += "    \(field.name): " + fieldText(field, deleting: change.action == .delete) + "\n"
+            }
+        }
+        if !plan.serving.isEmpty {
+            out += "Serving now, given live health:\n"
+            for serving in plan.serving { out += "  \(serving.policy): \(serving.answer)\n" }
+        }
+        for refusal in plan.refusals {
+            out += paint("refused without --force: \(refusal.reason)", "1;31") + "\n"
+        }
+        out += "Plan: \(plan.summary). Checksum: \(plan.checksum)\n"
+        return out
+    }
+
+    public static func markdown(_ plan: Plan) -> String {
+        var out = "**Switchyard plan** against generation \(plan.baseGeneration)"
+            + (plan.baseRevision.map { " (`\($0)`)" } ?? "") + ": \(plan.isEmpty ? "no changes" : plan.summary)"
+            + " · checksum `\(plan.checksum)`\n"
+        for refusal in plan.refusals { out += "\n> [!WARNING]\n> Refused without `--force`: \(refusal.reason)\n" }
+        if !plan.isEmpty {
+            out += "\n<details><summary>Changes (\(plan.changes.count))</summary>\n\n```diff\n"
+            for change in plan.changes {
+                out += "\(change.action.symbol == "~" ? "!" : change.action.symbol) \(change.resource)\n"
+                for field in change.fields { out += "    \(field.name): \(fieldText(field, deleting: change.action == .delete))\n" }
+            }
+            out += "```\n\n</details>\n"
+        }
+        if !plan.serving.isEmpty {
+            out += "\n<details><summary>Serving now, given live health</summary>\n\n| policy | answer |\n|---|---|\n"
+            for serving in plan.serving {
+                out += "| `\(serving.policy)` | \(serving.answer.replacingOccurrences(of: "|", with: "\\|")) |\n"
+            }
+            out += "\n</details>\n"
+        }
+        return out
+    }
+
+    public static func json(_ plan: Plan) -> String {
+        let object: [String: Any] = [
+            "formatVersion": 1,
+            "baseGeneration": plan.baseGeneration,
+            "baseRevision": plan.baseRevision as Any? ?? NSNull(),
+            "checksum": plan.checksum,
+            "summary": ["create": plan.count(.create), "update": plan.count(.update), "delete": plan.count(.delete)],
+            "changes": plan.changes.map { change in
+                [
+                    "action": change.action.rawValue,
+                    "resource": change.resource,
+                    "fields": change.fields.map { field in
+                        ["name": field.name, "old": field.old as Any? ?? NSNull(), "new": field.new as Any? ?? NSNull()]
+                    },
+                ] as [String: Any]
+            },
+            "serving": plan.serving.map { ["policy": $0.policy, "answer": $0.answer] },
+            "refusals": plan.refusals.map { ["zone": $0.zone, "reason": $0.reason] },
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private static func fieldText(_ field: Plan.FieldChange, deleting: Bool) -> String {
+        switch (field.old, field.new) {
+        case (nil, let new?): new
+        case (let old?, nil): deleting ? old : "\(old) → (none)"
+        case (let old?, let new?): "\(old) → \(new)"
+        case (nil, nil): ""
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Crypto
+import DNSWire
+import Model
+
+/// Diffs a desired config against the live one: by identity, field by field, in a fixed order (zones
+/// with their record sets, monitors, failover, weighted and geo policies, notifiers; by name within a
+/// kind, record sets in canonical order), so the same two configs always give the same plan.
+public enum Planner {
+    /// A zone of at least this many records is guarded by `maximumChangedShare`.
+    public static let guardedZoneSize = 10
+    /// The largest share of a guarded zone's records a plan may delete or update without `--force`.
+    public static let maximumChangedShare = 0.3
+
+    public static func plan(from live: DesiredState?, to desired: DesiredState, baseGeneration: Int,
+                            baseRevision: String? = nil, serving: [Plan.Serving] = []) -> Plan {
+        let live = live ?? DesiredState()
+        var changes: [Plan.Change] = []
+        var refusals: [Plan.Refusal] = []
+
+        let liveZones = Dictionary(live.zones.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let desiredZoneNames = Set(desired.zones.map(\.name))
+        for zone in desired.zones {
+            let old = liveZones[zone.name]
+            diff(old.map(Resources.zone), Resources.zone(zone), into: &changes)
+            if old == zone { continue }
+            let recordChanges = diffRecords(old, zone)
+            changes += recordChanges
+            if let old { refusals += safety(old: old, new: zone, recordChanges: recordChanges) }
+        }
+        for zone in live.zones where !desiredZoneNames.contains(zone.name) {
+            diff(Resources.zone(zone), nil, into: &changes)
+            changes += diffRecords(zone, nil)
+            refusals.append(Plan.Refusal(zone: zone.name, reason: "deletes zone \(zone.name) and its \(recordCount(zone)) records"))
+        }
+        diffKind(live.monitors, desired.monitors, name: \.name, resource: Resources.monitor, into: &changes)
+        diffKind(live.failoverPolicies, desired.failoverPolicies, name: \.name, resource: Resources.failover, into: &changes)
+        diffKind(live.weightedPolicies, desired.weightedPolicies, name: \.name, resource: Resources.weighted, into: &changes)
+        diffKind(live.geoPolicies, desired.geoPolicies, name: \.name, resource: Resources.geo, into: &changes)
+        diffKind(live.notifiers, desired.notifiers, name: \.name, resource: Resources.notifier, into: &changes)
+
+        return Plan(baseGeneration: baseGeneration, baseRevision: baseRevision, changes: changes, serving: serving,
+                    refusals: refusals, checksum: checksum(changes))
+    }
+
+    // MARK: Diff
+
+    private static func diffKind<Value: Equatable>(_ live: [Value], _ desired: [Value], name: (Value) -> String,
+                                                   resource: (Value) -> Resource, into changes: inout [Plan.Change]) {
+        let old = Dictionary(live.map { (name($0), $0) }, uniquingKeysWith: { first, _ in first })
+        for value in desired {
+            let earlier = old[name(value)]
+            if earlier == value { continue }
+            diff(earlier.map(resource), resource(value), into: &changes)
+        }
+        let kept = Set(desired.map(name))
+        for value in live where !kept.contains(name(value)) {
+            diff(resource(value), nil, into: &changes)
+        }
+    }
+
+    /// The change from `old` to `new` (nil: absent), if any.
+    private static func diff(_ old: Resource?, _ new: Resource?, into changes: inout [Plan.Change]) {
+        switch (old, new) {
+        case (nil, let new?):
+            changes.append(Plan.Change(action: .create, resource: new.identity,
+                                       fields: new.fields.filter { !$0.value.isEmpty }.map { .init(name: $0.name, old: nil, new: $0.value) }))
+        case (let old?, nil):
+            changes.append(Plan.Change(action: .delete, resource: old.identity,
+                                       fields: old.fields.filter { !$0.value.isEmpty }.map { .init(name: $0.name, old: $0.value, new: nil) }))
+        case (let old?, let new?):
+            let before = Dictionary(old.fields.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+            let after = Set(new.fields.map(\.name))
+            var fields: [Plan.FieldChange] = []
+            for field in new.fields where before[field.name] != field.value {
+                fields.append(.init(name: field.name, old: before[field.name].flatMap { $0.isEmpty ? nil : $0 },
+                                    new: field.value.isEmpty ? nil : field.value))
+            }
+            for field in old.fields where !after.contains(field.name) && !field.value.isEmpty {
+                fields.append(.init(name: field.name, old: field.value, new: nil))
+            }
+            if !fields.isEmpty { changes.append(Plan.Change(action: .update, resource: new.identity, fields: fields)) }
+        case (nil, nil):
+            break
+        }
+    }
+
+    private struct RecordKey: Hashable {
+        let owner: Name
+        let type: RRType
+    }
+
+    /// Record set changes of one zone, in the zone's canonical order (deletes after the rest).
+    private static func diffRecords(_ old: Zone?, _ new: Zone?) -> [Plan.Change] {
+        var changes: [Plan.Change] = []
+        let earlier = Dictionary((old?.records ?? []).map { (RecordKey(owner: $0.owner, type: $0.type), $0) },
+                                 uniquingKeysWith: { first, _ in first })
+        if let new {
+            for set in new.records {
+                let before = earlier[RecordKey(owner: set.owner, type: set.type)]
+                if before == set { continue }
+                diff(before.map { Resources.recordSet($0, in: old!) }, Resources.recordSet(set, in: new), into: &changes)
+            }
+        }
+        if let old {
+            let kept = Set((new?.records ?? []).map { RecordKey(owner: $0.owner, type: $0.type) })
+            for set in old.records where !kept.contains(RecordKey(owner: set.owner, type: set.type)) {
+                diff(Resources.recordSet(set, in: old), nil, into: &changes)
+            }
+        }
+        return changes
+    }
+
+    // MARK: Safety
+
+    private static func recordCount(_ zone: Zone) -> Int { zone.records.reduce(0) { $0 + $1.data.count } }
+
+    /// The rules a change of `old` into `new` breaks: the apex NS set changes, or more than
+    /// `maximumChangedShare` of a guarded zone's records are deleted or updated.
+    private static func safety(old: Zone, new: Zone, recordChanges: [Plan.Change]) -> [Plan.Refusal] {
+        var refusals: [Plan.Refusal] = []
+        if old.nameservers != new.nameservers {
+            refusals.append(Plan.Refusal(zone: old.name, reason: "changes the apex NS set of \(old.name): "
+                + "\(old.nameservers.map(\.description).joined(separator: ", ")) → \(new.nameservers.map(\.description).joined(separator: ", "))"))
+        }
+        let total = recordCount(old)
+        guard total >= guardedZoneSize else { return refusals }
+        let oldSets = Dictionary(old.records.map { (Resources.recordSetIdentity(zone: old, owner: $0.owner, type: $0.type), $0) },
+                                 uniquingKeysWith: { first, _ in first })
+        var touched: [String] = []
+        var records = 0
+        for change in recordChanges where change.action != .create {
+            guard let set = oldSets[change.resource] else { continue }
+            records += set.data.count
+            touched.append(String(change.resource.dropFirst("Zone/\(old.name) ".count)))
+        }
+        if Double(records) > Double(total) * maximumChangedShare {
+            let shown = touched.prefix(10).joined(separator: ", ") + (touched.count > 10 ? " and \(touched.count - 10) more" : "")
+            refusals.append(Plan.Refusal(zone: old.name, reason: "deletes or updates \(records) of the \(total) records of \(old.name) "
+                + "(\(records * 100 / total)%, more than \(Int(maximumChangedShare * 100))%): \(shown)"))
+        }
+        return refusals
+    }
+
+    // MARK: Checksum
+
+    static func checksum(_ changes: [Plan.Change]) -> String {
+        var hasher = SHA256()
+        for change in changes {
+            hasher.update(data: Array("\(change.action.rawValue) \(change.resource)\n".utf8))
+            for field in change.fields {
+                hasher.update(data: Array("\t\(field.name)\t\(field.old ?? "\u{0}")\t\(field.new ?? "\u{0}")\n".utf8))
+            }
+        }
+        return hasher.finalize().prefix(6).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+}

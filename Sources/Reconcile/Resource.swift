@@ -1,0 +1,131 @@
+import DNSWire
+import Model
+
+/// One thing a plan can create, update or delete, by identity (`Kind/name`; a zone's record set by zone,
+/// owner and type), with its fields as the text people read in a plan. Two resources with the same
+/// identity differ exactly where their fields do.
+struct Resource {
+    let identity: String
+    let fields: [(name: String, value: String)]
+}
+
+/// The fields of each kind. Secrets are references (`env:NAME`, `file:/path`), never values, so they are
+/// safe to print.
+enum Resources {
+    static func zone(_ zone: Zone) -> Resource {
+        Resource(identity: "Zone/\(zone.name)", fields: [
+            ("origin", zone.origin.description),
+            ("ttl", String(zone.ttl)),
+            ("soa.primary", zone.soa.primary.description),
+            ("soa.contact", zone.soa.contact.description),
+            ("soa.refresh", String(zone.soa.refresh)),
+            ("soa.retry", String(zone.soa.retry)),
+            ("soa.expire", String(zone.soa.expire)),
+            ("soa.negativeTTL", String(zone.soa.negativeTTL)),
+            ("nameservers", list(zone.nameservers.map(\.description))),
+            ("secondaries", list(zone.secondaries.map { secondary in
+                let address = if case .v6 = secondary.address { "[\(secondary.address)]" } else { secondary.address.description }
+                return "\(address):\(secondary.port)" + (secondary.tsigKey.map { " key \($0)" } ?? "")
+            })),
+        ])
+    }
+
+    static func recordSetIdentity(zone: Zone, owner: Name, type: RRType) -> String {
+        "Zone/\(zone.name) \(owner.relativeDescription(to: zone.origin)) \(type)"
+    }
+
+    static func recordSet(_ set: RecordSet, in zone: Zone) -> Resource {
+        Resource(identity: recordSetIdentity(zone: zone, owner: set.owner, type: set.type), fields: [
+            ("ttl", String(set.ttl)),
+            ("values", list(set.data.map(\.description))),
+        ])
+    }
+
+    static func monitor(_ monitor: Monitor) -> Resource {
+        Resource(identity: "Monitor/\(monitor.name)", fields: [
+            ("protocol", monitor.protocol.rawValue),
+            ("port", String(monitor.port)),
+            ("path", monitor.path),
+            ("host", monitor.host ?? ""),
+            ("expectStatus", list(monitor.expectStatus.map(\.description))),
+            ("expectBody", monitor.expectBody ?? ""),
+            ("interval", ProbeResult.format(monitor.interval)),
+            ("timeout", ProbeResult.format(monitor.timeout)),
+            ("failureThreshold", String(monitor.failureThreshold)),
+            ("successThreshold", String(monitor.successThreshold)),
+            ("tlsVerify", String(monitor.tlsVerify)),
+            ("caFile", monitor.caFile ?? ""),
+            ("send", monitor.send.map { String(decoding: $0, as: UTF8.self) } ?? ""),
+            ("expect", monitor.expect.map { String(decoding: $0, as: UTF8.self) } ?? ""),
+        ])
+    }
+
+    static func failover(_ policy: FailoverPolicy) -> Resource {
+        Resource(identity: "FailoverPolicy/\(policy.name)", fields: target(policy.target)
+            + policy.tiers.map { ("tiers.\($0.name)", endpoints($0.endpoints)) }
+            + [("tiers", list(policy.tiers.map(\.name))),
+               ("whenAllDown", policy.whenAllDown.rawValue),
+               ("failback", policy.failback.rawValue),
+               ("failbackToken", policy.failbackToken ?? ""),
+               ("notify", list(policy.notify))])
+    }
+
+    static func weighted(_ policy: WeightedPolicy) -> Resource {
+        Resource(identity: "WeightedPolicy/\(policy.name)", fields: target(policy.target) + [
+            ("answers", String(policy.answers)),
+            ("endpoints", endpoints(policy.endpoints, weights: true)),
+            ("whenAllDown", policy.whenAllDown.rawValue),
+            ("notify", list(policy.notify)),
+        ])
+    }
+
+    static func geo(_ policy: GeoPolicy) -> Resource {
+        Resource(identity: "GeoPolicy/\(policy.name)", fields: target(policy.target)
+            + policy.networks.map { ("networks.\($0.name)", list($0.prefixes.map(\.description))) }
+            + policy.regions.map { region in
+                var match: [String] = []
+                if region.isDefault { match.append("default") }
+                if !region.continents.isEmpty { match.append("continents \(list(region.continents))") }
+                if !region.countries.isEmpty { match.append("countries \(list(region.countries))") }
+                if !region.networks.isEmpty { match.append("networks \(list(region.networks))") }
+                let answer = switch region.answer {
+                case .endpoints(let list): endpoints(list)
+                case .use(let kind, let name): "use \(kind.rawValue)/\(name)"
+                }
+                return ("regions.\(region.name)", "\(match.joined(separator: "; ")) → \(answer)")
+            }
+            + [("regions", list(policy.regions.map(\.name))),
+               ("whenAllDown", policy.whenAllDown.rawValue),
+               ("notify", list(policy.notify))])
+    }
+
+    static func notifier(_ notifier: Notifier) -> Resource {
+        var fields: [(String, String)] = [("events", list(notifier.events.sorted().map(\.rawValue)))]
+        if let email = notifier.email {
+            fields += [("email.url", email.url), ("email.starttls", email.startTLS.rawValue), ("email.from", email.from),
+                       ("email.to", list(email.to)), ("email.username", email.username?.description ?? ""),
+                       ("email.password", email.password?.description ?? "")]
+        }
+        if let webhook = notifier.webhook {
+            fields += [("webhook.url", webhook.url), ("webhook.secret", webhook.secret?.description ?? ""),
+                       ("webhook.headers", list(webhook.headers.map { "\($0.name): \($0.value)" }))]
+        }
+        return Resource(identity: "Notifier/\(notifier.name)", fields: fields)
+    }
+
+    private static func target(_ target: PolicyTarget) -> [(String, String)] {
+        [("zone", target.zone), ("owner", target.owner.description), ("type", target.type.rawValue), ("ttl", String(target.ttl))]
+    }
+
+    private static func endpoints(_ endpoints: [Endpoint], weights: Bool = false) -> String {
+        list(endpoints.map { endpoint in
+            var notes: [String] = []
+            if weights { notes.append("weight \(endpoint.weight)") }
+            if let monitor = endpoint.monitor { notes.append("monitor \(monitor)") }
+            if !endpoint.isEnabled { notes.append("disabled") }
+            return notes.isEmpty ? endpoint.value.description : "\(endpoint.value) (\(notes.joined(separator: ", ")))"
+        })
+    }
+
+    private static func list(_ items: [String]) -> String { items.joined(separator: ", ") }
+}

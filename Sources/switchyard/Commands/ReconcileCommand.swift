@@ -1,0 +1,113 @@
+import ArgumentParser
+import Authority
+import Controller
+import Foundation
+import Manifests
+import Model
+import Reconcile
+import Store
+
+/// `switchyard reconcile`: plans the manifests against the controller's live state and applies the plan.
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Plan the manifests against the live state and apply the plan.",
+        discussion: """
+            Reads the live state from the admin API, prints the plan (+ create, ~ update with old → new per \
+            field, - delete, and what each policy would serve now given live health) with its checksum, and \
+            applies it unless --dry-run. The apply sends the whole config with the generation it was planned \
+            against; the controller refuses it if anything was applied in between (409). A plan that deletes \
+            or updates more than 30% of a zone's records (zones of 10 or more), changes the apex NS set or \
+            deletes a zone is refused unless --force. With --checksum, the plan is applied only if it is \
+            exactly the one reviewed. Exit codes: 0 no changes (or applied), 2 changes present (only with \
+            --detailed-exitcode), 1 error: invalid manifests (nothing is applied), refused or stale plan, \
+            unreachable controller.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, markdown
+    }
+
+    @Option(help: "Manifest directory (or file).")
+    var manifests: String = "manifests"
+
+    @OptionGroup var server: ServerOptions
+
+    @Flag(name: .customLong("dry-run"), help: "Print the plan; change nothing.")
+    var dryRun = false
+
+    @Option(help: "Output format: text (coloured on a terminal), json (schemas/plan.schema.json) or markdown (for a pull request).")
+    var output: Format = .text
+
+    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when the plan has changes.")
+    var detailedExitcode = false
+
+    @Flag(help: "Apply a plan that breaks a safety rule.")
+    var force = false
+
+    @Option(help: "Apply only if the plan computed now has exactly this checksum (the one reviewed).")
+    var checksum: String?
+
+    func run() async throws {
+        let (sources, readProblems) = ManifestFiles.read([manifests])
+        var compiled = ManifestCompiler.compile(sources)
+        guard readProblems.isEmpty, let desired = compiled.state else {
+            compiled.diagnostics = (readProblems + compiled.diagnostics).sortedByLocation()
+            print(DiagnosticTextRenderer(useColor: OutputOptions().useColor).render(compiled), terminator: "")
+            print("switchyard: the manifests have errors; nothing was planned or applied")
+            throw ExitCode(1)
+        }
+        let client = server.client
+        let live: AdminAPI.State
+        do {
+            live = try await client.get("/v1/state", as: AdminAPI.State.self)
+        } catch {
+            print("switchyard: \(error)")
+            throw ExitCode(1)
+        }
+        let liveState = ManifestCompiler.compile(live.sources.map { ManifestSource(path: $0.path, text: $0.text) }).state
+        let revision = GitCheckout.revision(of: manifests)
+        let plan = Planner.plan(from: liveState, to: desired, baseGeneration: live.generation, baseRevision: revision,
+                                serving: Self.servingNow(desired, live: live))
+        switch output {
+        case .text: print(PlanRenderer.text(plan, color: OutputOptions().useColor), terminator: "")
+        case .json: print(PlanRenderer.json(plan), terminator: "")
+        case .markdown: print(PlanRenderer.markdown(plan), terminator: "")
+        }
+        let changed: Int32 = plan.isEmpty || !detailedExitcode ? 0 : 2
+        if dryRun || plan.isEmpty { throw ExitCode(changed) }
+
+        if let checksum, checksum != plan.checksum {
+            print("switchyard: the plan's checksum is \(plan.checksum), not the reviewed \(checksum); nothing applied")
+            throw ExitCode(1)
+        }
+        if !plan.refusals.isEmpty && !force {
+            print("switchyard: the plan is refused without --force; nothing applied")
+            throw ExitCode(1)
+        }
+        do {
+            let result = try await client.post("/v1/apply", AdminAPI.ApplyRequest(
+                baseGeneration: live.generation, revision: revision, checksum: plan.checksum, force: force,
+                sources: sources.map { SourceFile(path: $0.path, text: String(decoding: $0.bytes, as: UTF8.self)) }),
+                as: AdminAPI.ApplyResult.self)
+            print("switchyard: applied as generation \(result.generation) (\(result.summary), checksum \(result.checksum))")
+        } catch {
+            print("switchyard: \(error)")
+            throw ExitCode(1)
+        }
+        throw ExitCode(changed)
+    }
+
+    /// What each policy of `desired` would serve now, given the live health.
+    static func servingNow(_ desired: DesiredState, live: AdminAPI.State) -> [Plan.Serving] {
+        var health = HealthTable()
+        for endpoint in live.health {
+            guard let state = HealthState(rawValue: endpoint.state) else { continue }
+            if let value = EndpointValue(text: endpoint.endpoint) {
+                health.set(state, for: EndpointKey(monitor: endpoint.monitor, value: value))
+            }
+        }
+        return Snapshot.build(desired, health: health, previous: nil, now: 0).servingDescriptions(state: desired)
+            .map { Plan.Serving(policy: $0.policy, answer: $0.answer) }
+    }
+}
