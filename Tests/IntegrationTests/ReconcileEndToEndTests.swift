@@ -1,0 +1,169 @@
+import Foundation
+import SwitchyardTesting
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `switchyard reconcile` against a real controller: plan, apply, restart, refusals, crashes.
+@Suite("Reconcile end to end")
+struct ReconcileEndToEndTests {
+    static func zone(www: String = "192.0.2.1", extra: Int = 0) -> String {
+        var records = ["{name: www, type: A, values: [\(www)]}", "{name: api, type: A, values: [192.0.2.2]}"]
+        for index in 0..<extra { records.append("{name: host\(index), type: A, values: [192.0.2.\(index % 250 + 1)]}") }
+        return """
+            apiVersion: switchyard.io/v1
+            kind: Zone
+            metadata: {name: example.test}
+            spec:
+              ttl: 300
+              soa: {primary: ns1, contact: hostmaster}
+              nameservers: [ns1, ns2]
+              records:
+            \(records.map { "    - " + $0 }.joined(separator: "\n"))
+            """
+    }
+
+    static func write(_ text: String, to directory: URL) throws {
+        try text.write(to: directory.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    static func cli(_ arguments: [String], controller: ControllerProcess) throws -> (status: Int32, output: String) {
+        try run(repositoryRoot.appendingPathComponent(".build/debug/switchyard").path,
+                arguments + ["--server", controller.adminURL, "--data-dir", controller.dataDirectory.path])
+    }
+
+    @Test func planApplyRestartAndKeepServingThroughBadManifests() throws {
+        let manifests = try temporaryDirectory("reconcile")
+        defer { try? FileManager.default.removeItem(at: manifests) }
+        try Self.write(Self.zone(), to: manifests)
+        let data = try temporaryDirectory("reconcile-data")
+        defer { try? FileManager.default.removeItem(at: data) }
+        var controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data)
+
+        let unchanged = try Self.cli(["reconcile", "--manifests", manifests.path, "--dry-run", "--detailed-exitcode"], controller: controller)
+        #expect(unchanged.status == 0, "\(unchanged.output)")
+        #expect(unchanged.output.contains("no changes"))
+
+        try Self.write(Self.zone(www: "192.0.2.99"), to: manifests)
+        let changed = try Self.cli(["reconcile", "--manifests", manifests.path, "--dry-run", "--detailed-exitcode"], controller: controller)
+        #expect(changed.status == 2, "\(changed.output)")
+        #expect(changed.output.contains("~ Zone/example.test www A\n    values: 192.0.2.1 → 192.0.2.99\n"), "\(changed.output)")
+        #expect(changed.output.contains("Plan: 0 to create, 1 to update, 0 to delete."))
+
+        // The JSON plan validates against its schema.
+        let json = try Self.cli(["reconcile", "--manifests", manifests.path, "--dry-run", "--output", "json"], controller: controller)
+        let planFile = manifests.deletingLastPathComponent().appendingPathComponent("plan-\(getpid()).json")
+        defer { try? FileManager.default.removeItem(at: planFile) }
+        try json.output.write(to: planFile, atomically: true, encoding: .utf8)
+        let checker = repositoryRoot.appendingPathComponent(".build-venv/bin/check-jsonschema").path
+        try #require(FileManager.default.isExecutableFile(atPath: checker), "make test installs check-jsonschema into .build-venv")
+        let validation = try run(checker, ["--schemafile", repositoryRoot.appendingPathComponent("schemas/plan.schema.json").path, planFile.path])
+        #expect(validation.status == 0, "\(validation.output)\n\(json.output)")
+
+        let applied = try Self.cli(["reconcile", "--manifests", manifests.path], controller: controller)
+        #expect(applied.status == 0, "\(applied.output)")
+        #expect(applied.output.contains("applied as generation 2"))
+        #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 300 IN A 192.0.2.99"])
+        // Planning again right after the apply gives an empty plan.
+        #expect(try Self.cli(["reconcile", "--manifests", manifests.path, "--dry-run", "--detailed-exitcode"], controller: controller).status == 0)
+
+        // Restarted on broken manifests: the stored generation is served at once and the error is reported.
+        controller.stop()
+        try "apiVersion: switchyard.io/v1\nkind: Zone\nmetadata: {name: example.test}\nspec: {ttl: nope}\n"
+            .write(to: manifests.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
+        controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data)
+        #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 300 IN A 192.0.2.99"])
+        #expect(controller.waitForLog(containing: ["the manifests from the manifests have errors", "still serving generation 2"]), "\(controller.log)")
+        let status = try Self.cli(["status"], controller: controller)
+        #expect(status.output.hasPrefix("generation 2"), "\(status.output)")
+        #expect(status.output.contains("last reconcile failed"), "\(status.output)")
+        let events = try Self.cli(["events"], controller: controller)
+        #expect(events.output.contains("reconcileFailed"), "\(events.output)")
+    }
+
+    @Test func staleChangedAndUnauthorizedAppliesAreRefused() async throws {
+        let manifests = try temporaryDirectory("refusals")
+        defer { try? FileManager.default.removeItem(at: manifests) }
+        try Self.write(Self.zone(extra: 10), to: manifests)
+        let controller = try ControllerProcess(manifests: manifests, interval: "1h")
+        let sources = [["path": "zone.yaml", "text": Self.zone(www: "192.0.2.7", extra: 10)]]
+
+        func apply(_ body: [String: Any], token: String?) async throws -> (Int, String) {
+            var request = URLRequest(url: URL(string: controller.adminURL + "/v1/apply")!)
+            request.httpMethod = "POST"
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+        }
+        let token = controller.adminToken
+        #expect(!token.isEmpty)
+        var (status, body) = try await apply(["baseGeneration": 1, "force": false, "sources": sources], token: nil)
+        #expect(status == 401 && body.contains("\"error\":\"missing or wrong bearer token\""), "\(body)")
+        (status, body) = try await apply(["baseGeneration": 1, "force": false, "sources": sources], token: "wrong")
+        #expect(status == 401)
+        (status, body) = try await apply(["baseGeneration": 0, "force": false, "sources": sources], token: token)
+        #expect(status == 409 && body.contains("stale plan"), "\(body)")
+        (status, body) = try await apply(["baseGeneration": 1, "checksum": "000000000000", "force": false, "sources": sources], token: token)
+        #expect(status == 409 && body.contains("the plan changed"), "\(body)")
+        (status, body) = try await apply(["baseGeneration": 1, "force": false, "sources": [["path": "zone.yaml", "text": "kind: Zone"]]], token: token)
+        #expect(status == 422 && body.contains("invalid manifests"), "\(body)")
+        (status, _) = try await apply(["baseGeneration": 1, "force": false, "sources": sources], token: token)
+        #expect(status == 200)
+        #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 300 IN A 192.0.2.7"])
+
+        // Deleting 10 of 12 records needs --force; the refusal names how many and which.
+        try Self.write(Self.zone(www: "192.0.2.7"), to: manifests)
+        let refused = try Self.cli(["reconcile", "--manifests", manifests.path], controller: controller)
+        #expect(refused.status == 1)
+        #expect(refused.output.contains("deletes or updates 10 of the 12 records of example.test (83%, more than 30%): host0 A, host1 A"),
+                "\(refused.output)")
+        #expect(try dig(["host3.example.test", "A"], port: controller.port).answer == ["host3.example.test. 300 IN A 192.0.2.4"])
+        let forced = try Self.cli(["reconcile", "--manifests", manifests.path, "--force"], controller: controller)
+        #expect(forced.status == 0, "\(forced.output)")
+        #expect(try dig(["host3.example.test", "A"], port: controller.port).status == "NXDOMAIN")
+    }
+
+    @Test func killedDuringApplyRestartsConsistent() throws {
+        // The controller watches its own copy of the first config (which it will refuse to go back to:
+        // too many records would change), so after a restart it serves exactly what the store holds.
+        let manifests = try temporaryDirectory("crash")
+        let proposed = try temporaryDirectory("crash-proposed")
+        let data = try temporaryDirectory("crash-data")
+        defer { for directory in [manifests, proposed, data] { try? FileManager.default.removeItem(at: directory) } }
+        try Self.write(Self.zone(www: "192.0.2.1", extra: 3000), to: manifests)
+        var served = (generation: 1, www: "192.0.2.1", lastHost: 2999)
+        for round in 0..<3 {
+            let controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data)
+            let next = (www: "192.0.2.\(100 + round)", lastHost: 3000 + round)
+            try Self.write(Self.zone(www: next.www, extra: next.lastHost + 1), to: proposed)
+            let cli = Process()
+            cli.executableURL = repositoryRoot.appendingPathComponent(".build/debug/switchyard")
+            cli.arguments = ["reconcile", "--manifests", proposed.path, "--force", "--server", controller.adminURL, "--data-dir", data.path]
+            cli.standardOutput = FileHandle.nullDevice
+            try cli.run()
+            usleep(UInt32(200_000 + round * 200_000))  // somewhere in planning, sending or applying
+            controller.kill9()
+            cli.waitUntilExit()
+
+            let restarted = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data)
+            let generation = try #require(Self.generation(try Self.cli(["status", "--output", "json"], controller: restarted).output))
+            let www = try dig(["www.example.test", "A"], port: restarted.port).answer
+            let newest = try dig(["host\(next.lastHost).example.test", "A"], port: restarted.port).status
+            if generation == served.generation + 1 {
+                served = (generation, next.www, next.lastHost)
+            }
+            // Either the old generation or the new one, whole: its www and its last host go together.
+            #expect(generation == served.generation, "round \(round)")
+            #expect(www == ["www.example.test. 300 IN A \(served.www)"], "round \(round), generation \(generation)")
+            #expect(newest == (served.lastHost == next.lastHost ? "NOERROR" : "NXDOMAIN"), "round \(round), generation \(generation)")
+            restarted.stop()
+        }
+    }
+
+    static func generation(_ json: String) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return nil }
+        return object["generation"] as? Int
+    }
+}
