@@ -4,7 +4,20 @@ extension Snapshot {
     /// What every policy serves now, for people (plans, `/v1/state`, the status page): `Kind/name` and
     /// `primary (192.0.2.1)`; a geo policy lists each region's answer. Sorted by policy.
     public func servingDescriptions(state: DesiredState) -> [(policy: String, answer: String)] {
-        let served = servedPolicies()
+        Self.describe(servedPolicies(), state: state)
+    }
+
+    /// What every policy of `state` would serve with `health`, described as above, without building
+    /// the zones (for plans).
+    public static func servingDescriptions(state: DesiredState, health: HealthTable) -> [(policy: String, answer: String)] {
+        var served: [String: ServedPolicy] = [:]
+        for policies in ServedPolicy.evaluate(state, health: health, previous: [:]).byZone.values {
+            for policy in policies.values { served[policy.subject] = policy }
+        }
+        return describe(served, state: state)
+    }
+
+    private static func describe(_ served: [String: ServedPolicy], state: DesiredState) -> [(policy: String, answer: String)] {
         var result: [(String, String)] = []
         for policy in state.failoverPolicies {
             guard let answer = served["FailoverPolicy/\(policy.name)"]?.fixedAnswer else { continue }

@@ -23,13 +23,13 @@ public enum Planner {
             let old = liveZones[zone.name]
             diff(old.map(Resources.zone), Resources.zone(zone), into: &changes)
             if old == zone { continue }
-            let recordChanges = diffRecords(old, zone)
-            changes += recordChanges
-            if let old { refusals += safety(old: old, new: zone, recordChanges: recordChanges) }
+            let records = diffRecords(old, zone)
+            changes += records.changes
+            if let old { refusals += safety(old: old, new: zone, touched: records.touched) }
         }
         for zone in live.zones where !desiredZoneNames.contains(zone.name) {
             diff(Resources.zone(zone), nil, into: &changes)
-            changes += diffRecords(zone, nil)
+            changes += diffRecords(zone, nil).changes
             refusals.append(Plan.Refusal(zone: zone.name, reason: "deletes zone \(zone.name) and its \(recordCount(zone)) records"))
         }
         diffKind(live.monitors, desired.monitors, name: \.name, resource: Resources.monitor, into: &changes)
@@ -84,30 +84,45 @@ public enum Planner {
         }
     }
 
-    private struct RecordKey: Hashable {
-        let owner: Name
-        let type: RRType
-    }
-
-    /// Record set changes of one zone, in the zone's canonical order (deletes after the rest).
-    private static func diffRecords(_ old: Zone?, _ new: Zone?) -> [Plan.Change] {
+    /// Record set changes of one zone, in the zone's canonical order (deletes after the rest): one merge
+    /// of the two record lists, which `Zone` keeps sorted by owner (RFC 4034 §6.1) and type.
+    /// `touched`: the old record sets updated or deleted, with their record counts, for the safety rule.
+    private static func diffRecords(_ old: Zone?, _ new: Zone?) -> (changes: [Plan.Change], touched: [(set: String, records: Int)]) {
+        let before = old?.records ?? []
+        let after = new?.records ?? []
         var changes: [Plan.Change] = []
-        let earlier = Dictionary((old?.records ?? []).map { (RecordKey(owner: $0.owner, type: $0.type), $0) },
-                                 uniquingKeysWith: { first, _ in first })
-        if let new {
-            for set in new.records {
-                let before = earlier[RecordKey(owner: set.owner, type: set.type)]
-                if before == set { continue }
-                diff(before.map { Resources.recordSet($0, in: old!) }, Resources.recordSet(set, in: new), into: &changes)
+        var deletes: [Plan.Change] = []
+        var touched: [(String, Int)] = []
+        var (i, j) = (0, 0)
+        while i < before.count || j < after.count {
+            let order: Int
+            if i == before.count {
+                order = 1
+            } else if j == after.count {
+                order = -1
+            } else if before[i].owner == after[j].owner {
+                order = before[i].type == after[j].type ? 0 : before[i].type < after[j].type ? -1 : 1
+            } else {
+                order = before[i].owner < after[j].owner ? -1 : 1
+            }
+            switch order {
+            case 0:
+                if before[i] != after[j] {
+                    diff(Resources.recordSet(before[i], in: old!), Resources.recordSet(after[j], in: new!), into: &changes)
+                    touched.append(("\(before[i].owner.relativeDescription(to: old!.origin)) \(before[i].type)", before[i].data.count))
+                }
+                i += 1
+                j += 1
+            case -1:
+                diff(Resources.recordSet(before[i], in: old!), nil, into: &deletes)
+                touched.append(("\(before[i].owner.relativeDescription(to: old!.origin)) \(before[i].type)", before[i].data.count))
+                i += 1
+            default:
+                diff(nil, Resources.recordSet(after[j], in: new!), into: &changes)
+                j += 1
             }
         }
-        if let old {
-            let kept = Set((new?.records ?? []).map { RecordKey(owner: $0.owner, type: $0.type) })
-            for set in old.records where !kept.contains(RecordKey(owner: set.owner, type: set.type)) {
-                diff(Resources.recordSet(set, in: old), nil, into: &changes)
-            }
-        }
-        return changes
+        return (changes + deletes, touched)
     }
 
     // MARK: Safety
@@ -116,25 +131,16 @@ public enum Planner {
 
     /// The rules a change of `old` into `new` breaks: the apex NS set changes, or more than
     /// `maximumChangedShare` of a guarded zone's records are deleted or updated.
-    private static func safety(old: Zone, new: Zone, recordChanges: [Plan.Change]) -> [Plan.Refusal] {
+    private static func safety(old: Zone, new: Zone, touched: [(set: String, records: Int)]) -> [Plan.Refusal] {
         var refusals: [Plan.Refusal] = []
         if old.nameservers != new.nameservers {
             refusals.append(Plan.Refusal(zone: old.name, reason: "changes the apex NS set of \(old.name): "
                 + "\(old.nameservers.map(\.description).joined(separator: ", ")) → \(new.nameservers.map(\.description).joined(separator: ", "))"))
         }
         let total = recordCount(old)
-        guard total >= guardedZoneSize else { return refusals }
-        let oldSets = Dictionary(old.records.map { (Resources.recordSetIdentity(zone: old, owner: $0.owner, type: $0.type), $0) },
-                                 uniquingKeysWith: { first, _ in first })
-        var touched: [String] = []
-        var records = 0
-        for change in recordChanges where change.action != .create {
-            guard let set = oldSets[change.resource] else { continue }
-            records += set.data.count
-            touched.append(String(change.resource.dropFirst("Zone/\(old.name) ".count)))
-        }
-        if Double(records) > Double(total) * maximumChangedShare {
-            let shown = touched.prefix(10).joined(separator: ", ") + (touched.count > 10 ? " and \(touched.count - 10) more" : "")
+        let records = touched.reduce(0) { $0 + $1.records }
+        if total >= guardedZoneSize, Double(records) > Double(total) * maximumChangedShare {
+            let shown = touched.prefix(10).map(\.set).joined(separator: ", ") + (touched.count > 10 ? " and \(touched.count - 10) more" : "")
             refusals.append(Plan.Refusal(zone: old.name, reason: "deletes or updates \(records) of the \(total) records of \(old.name) "
                 + "(\(records * 100 / total)%, more than \(Int(maximumChangedShare * 100))%): \(shown)"))
         }

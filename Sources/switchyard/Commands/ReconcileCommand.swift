@@ -50,25 +50,38 @@ struct ReconcileCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (sources, readProblems) = ManifestFiles.read([manifests])
-        var compiled = ManifestCompiler.compile(sources)
+        // The desired config compiles on another core while the live state is fetched and compiled.
+        let compiling = Task.detached { ManifestCompiler.compile(sources) }
+        let client = server.client
+        let fetched: Result<AdminAPI.State, Error>
+        do {
+            fetched = .success(try await client.get("/v1/state", as: AdminAPI.State.self))
+        } catch {
+            fetched = .failure(error)
+        }
+        let liveState = (try? fetched.get()).flatMap { ManifestCompiler.compile($0.sources.map { ManifestSource(path: $0.path, text: $0.text) }).state }
+        var compiled = await compiling.value
         guard readProblems.isEmpty, let desired = compiled.state else {
             compiled.diagnostics = (readProblems + compiled.diagnostics).sortedByLocation()
             print(DiagnosticTextRenderer(useColor: OutputOptions().useColor).render(compiled), terminator: "")
             print("switchyard: the manifests have errors; nothing was planned or applied")
             throw ExitCode(1)
         }
-        let client = server.client
         let live: AdminAPI.State
-        do {
-            live = try await client.get("/v1/state", as: AdminAPI.State.self)
-        } catch {
+        switch fetched {
+        case .success(let state): live = state
+        case .failure(let error):
             print("switchyard: \(error)")
             throw ExitCode(1)
         }
-        let liveState = ManifestCompiler.compile(live.sources.map { ManifestSource(path: $0.path, text: $0.text) }).state
+        if live.generation > 0 && liveState == nil {
+            print("switchyard: the live generation \(live.generation) does not compile with this switchyard; is it older than the controller?")
+            throw ExitCode(1)
+        }
         let revision = GitCheckout.revision(of: manifests)
+        let serving = Self.servingNow(desired, live: live)
         let plan = Planner.plan(from: liveState, to: desired, baseGeneration: live.generation, baseRevision: revision,
-                                serving: Self.servingNow(desired, live: live))
+                                serving: serving)
         switch output {
         case .text: print(PlanRenderer.text(plan, color: OutputOptions().useColor), terminator: "")
         case .json: print(PlanRenderer.json(plan), terminator: "")
@@ -107,7 +120,6 @@ struct ReconcileCommand: AsyncParsableCommand {
                 health.set(state, for: EndpointKey(monitor: endpoint.monitor, value: value))
             }
         }
-        return Snapshot.build(desired, health: health, previous: nil, now: 0).servingDescriptions(state: desired)
-            .map { Plan.Serving(policy: $0.policy, answer: $0.answer) }
+        return Snapshot.servingDescriptions(state: desired, health: health).map { Plan.Serving(policy: $0.policy, answer: $0.answer) }
     }
 }
