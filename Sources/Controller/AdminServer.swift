@@ -9,6 +9,8 @@ protocol AdminBackend: Sendable {
     func state() -> AdminAPI.State
     func apply(_ request: AdminAPI.ApplyRequest) async -> Result<AdminAPI.ApplyResult, AdminFailure>
     func events(after sequence: Int) throws -> AdminAPI.Events
+    /// The Prometheus exposition text.
+    var metrics: @Sendable () -> String { get }
 }
 
 /// An API error: its status and JSON body (`{"error": …, "detail": …}`).
@@ -23,7 +25,7 @@ struct AdminFailure: Error {
 }
 
 /// The admin HTTP API (DESIGN.md "Admin API") on Hummingbird: `GET /v1/state`, `POST /v1/apply`,
-/// `GET /v1/health`, `GET /v1/events?since=`, `GET /healthz`, `GET /` (status page). Writes need the
+/// `GET /v1/health`, `GET /v1/events?since=`, `GET /metrics`, `GET /healthz`, `GET /` (status page). Writes need the
 /// bearer token; reads need it too when the API listens beyond loopback.
 enum AdminServer {
     /// The largest request body: a config of a few hundred thousand records.
@@ -79,6 +81,7 @@ enum AdminServer {
             case .failure(let failure): throw failure
             }
         })
+        router.get("/metrics", use: guarded(write: false) { _ in text(backend.metrics(), type: "text/plain; version=0.0.4; charset=utf-8") })
         router.get("/", use: guarded(write: false) { _ in statusPage(backend.state()) })
 
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),

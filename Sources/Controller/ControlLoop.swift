@@ -16,6 +16,7 @@ struct ControlLoop {
     let live: LiveView
     let monitor: HealthMonitor
     let logger: Logger
+    let metrics: ControllerMetrics
     let snapshots = SnapshotReference()
     var notifier: NotifySender?
 
@@ -27,7 +28,8 @@ struct ControlLoop {
     private(set) var sources: [SourceFile] = []
     private var health = HealthTable()
 
-    init(store: Store, geoip: GeoIPDatabase?, live: LiveView, monitor: HealthMonitor, logger: Logger) {
+    init(store: Store, geoip: GeoIPDatabase?, live: LiveView, monitor: HealthMonitor, metrics: ControllerMetrics, logger: Logger) {
+        self.metrics = metrics
         self.store = store
         self.geoip = geoip
         self.live = live
@@ -61,6 +63,21 @@ struct ControlLoop {
     /// or the plan breaks a safety rule without `force` (422). An empty plan applies nothing.
     mutating func apply(_ files: [SourceFile], revision newRevision: String?, baseGeneration: Int, checksum: String?, force: Bool,
                         origin: String) -> Result<AdminAPI.ApplyResult, AdminFailure> {
+        let start = ContinuousClock.now
+        let result = applyOnce(files, revision: newRevision, baseGeneration: baseGeneration, checksum: checksum, force: force, origin: origin)
+        let outcome: ControllerMetrics.ReconcileResult = switch result {
+        case .success(let applied): applied.changed ? .applied : .unchanged
+        case .failure(let failure) where failure.status == .conflict: .stale
+        case .failure(let failure) where failure.body.error.hasPrefix("invalid manifests"): .invalid
+        case .failure(let failure) where failure.body.error.hasPrefix("plan refused"): .refused
+        case .failure: .failed
+        }
+        metrics.reconciled(outcome, in: start.duration(to: .now), generation: generation)
+        return result
+    }
+
+    private mutating func applyOnce(_ files: [SourceFile], revision newRevision: String?, baseGeneration: Int, checksum: String?,
+                                    force: Bool, origin: String) -> Result<AdminAPI.ApplyResult, AdminFailure> {
         let compiled = ManifestCompiler.compile(files.map { ManifestSource(path: $0.path, text: $0.text) })
         for warning in compiled.diagnostics where warning.severity != .error { logger.warning("\(warning)") }
         guard let desired = compiled.state else {
@@ -116,7 +133,11 @@ struct ControlLoop {
         let previous = current
         current = snapshot
         snapshots.store(snapshot)
-        for event in events { logger.notice("failover event", metadata: event.logMetadata) }
+        for event in events {
+            logger.notice("failover event", metadata: event.logMetadata)
+            metrics.failover(event.kind)
+        }
+        metrics.health(health, targets: ProbeTarget.all(in: state).map(\.key))
         do {
             try store.record(update.changes)
             try store.record(events.map { EventRecords.failover($0, state: state, generation: generation, revision: revision) })
@@ -167,6 +188,7 @@ struct ControlLoop {
         snapshots.store(snapshot)
         let targets = ProbeTarget.all(in: desired)
         monitor.update(targets, knownHealth: health.states)
+        metrics.health(health, targets: targets.map(\.key))
         let serving = snapshot.servingDescriptions(state: desired).map { AdminAPI.Serving(policy: $0.policy, answer: $0.answer) }
         live.update { view in
             view.generation = generation

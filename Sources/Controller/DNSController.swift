@@ -10,6 +10,7 @@ import NIOCore
 import NIOPosix
 import Reconcile
 import Server
+import ServiceLifecycle
 import Store
 #if canImport(Glibc)
 import Glibc
@@ -59,8 +60,9 @@ public final class DNSController: Sendable {
 
     /// What the control loop reacts to, one at a time.
     private enum Input {
-        /// Time to read the manifests again.
-        case tick
+        /// Time to look at the manifests again; `full` every `interval` (git sync and drift), else only
+        /// whether the files changed.
+        case tick(full: Bool)
         case health(HealthUpdate)
         case apply(AdminAPI.ApplyRequest, CheckedContinuation<Result<AdminAPI.ApplyResult, AdminFailure>, Never>)
     }
@@ -92,7 +94,8 @@ public final class DNSController: Sendable {
                 logger.debug("probe", metadata: ["monitor": "\(key.monitor)", "endpoint": "\(key.value)", "result": "\(result)"])
             },
             onUpdate: { input.yield(.health($0)) })
-        var loop = ControlLoop(store: store, geoip: geoip, live: live, monitor: monitor, logger: logger)
+        let metrics = ControllerMetrics()
+        var loop = ControlLoop(store: store, geoip: geoip, live: live, monitor: monitor, metrics: metrics, logger: logger)
         try loop.restore()
         // The manifests last read, and (attemptedAt) the generation live after the last attempt to apply them.
         var manifestFiles: [SourceFile]? = nil
@@ -121,24 +124,32 @@ public final class DNSController: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
-        let backend = Backend(live: live, store: store, input: input)
+        let backend = Backend(live: live, store: store, input: input, metrics: { metrics.text(responses: server.responsesByRCode) })
         let (adminPorts, adminPort) = AsyncStream<Int>.makeStream()
         let admin = AdminServer.application(host: configuration.adminHost, port: configuration.adminPort, token: token,
                                             backend: backend, logger: logger) { adminPort.yield($0) }
-        let adminTask = Task { try await admin.run() }
+        // Its own service group, so that stopping it is a graceful shutdown (in-flight requests finish).
+        let adminGroup = ServiceGroup(configuration: .init(services: [.init(service: admin)], logger: logger))
+        let adminTask = Task { try await adminGroup.run() }
         var adminIterator = adminPorts.makeAsyncIterator()
         guard let boundAdmin = await adminIterator.next() else {
-            adminTask.cancel()
+            await adminGroup.triggerGracefulShutdown()
             await server.stop()
             try? await group.shutdownGracefully()
             throw CancellationError()
         }
 
         monitor.start()
+        // File changes are noticed within a second (a content hash: works on every file system, and
+        // across git checkouts that replace files); git sync and drift every interval.
         let ticker = Task { [interval = configuration.interval] in
+            let clock = ContinuousClock()
+            var nextFull = clock.now
             while !Task.isCancelled {
-                input.yield(.tick)
-                try? await Task.sleep(for: interval)
+                let full = clock.now >= nextFull
+                if full { nextFull = clock.now + interval }
+                input.yield(.tick(full: full))
+                try? await Task.sleep(for: min(interval, .seconds(1)))
             }
         }
         onListening(dnsPort, boundAdmin)
@@ -148,8 +159,8 @@ public final class DNSController: Sendable {
         await withTaskCancellationHandler {
             for await next in inputs {
                 switch next {
-                case .tick:
-                    if configuration.gitSync, let failure = fastForward() {
+                case .tick(let full):
+                    if full, configuration.gitSync, let failure = fastForward() {
                         loop.fail("git sync failed; reconciling the checkout as it is", detail: [failure])
                     }
                     if let (sources, problems) = watcher.changedSources() {
@@ -159,7 +170,7 @@ public final class DNSController: Sendable {
                             continue
                         }
                         manifestFiles = sources.map(SourceFile.init)
-                    } else if manifestFiles != nil, loop.generation != attemptedAt, manifestFiles != loop.sources {
+                    } else if full, manifestFiles != nil, loop.generation != attemptedAt, manifestFiles != loop.sources {
                         // In controller mode the manifests are the truth: a config applied from elsewhere is undone.
                         logger.warning("drift: the live config is not the manifests'; applying the manifests again",
                                        metadata: ["generation": "\(loop.generation)"])
@@ -180,8 +191,10 @@ public final class DNSController: Sendable {
         } onCancel: {
             input.finish()
         }
+        logger.info("shutting down: applies queued before the signal are done; closing the listeners")
         ticker.cancel()
-        adminTask.cancel()
+        await adminGroup.triggerGracefulShutdown()
+        _ = await adminTask.result
         monitor.stop()
         await server.stop()
         try? await group.shutdownGracefully()
@@ -200,6 +213,7 @@ public final class DNSController: Sendable {
         let live: LiveView
         let store: Store
         let input: AsyncStream<Input>.Continuation
+        let metrics: @Sendable () -> String
 
         func state() -> AdminAPI.State { live.state() }
 

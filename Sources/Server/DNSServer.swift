@@ -35,6 +35,7 @@ public final class DNSServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let channels: NIOLockedValueBox<[Channel]> = NIOLockedValueBox([])
     private let connections = ManagedAtomic<Int>(0)
+    private let counters: NIOLockedValueBox<[ResponseCounters]> = NIOLockedValueBox([])
     private let logger: Logger
 
     public init(configuration: Configuration, snapshots: SnapshotReference, group: MultiThreadedEventLoopGroup,
@@ -53,7 +54,11 @@ public final class DNSServer: Sendable {
                                        now: { UInt64(max(0, Date().timeIntervalSince1970)) })
         var udpChannels: [Channel] = []
         var port = configuration.port
+        let tcpCounters = ResponseCounters()
+        var allCounters = [tcpCounters]
         for loop in loops {
+            let loopCounters = ResponseCounters()
+            allCounters.append(loopCounters)
             let channel = try await DatagramBootstrap(group: loop)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelOption(ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1)
@@ -64,7 +69,7 @@ public final class DNSServer: Sendable {
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 4096))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(responder: responder))
+                        try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(responder: responder, counters: loopCounters))
                     }
                 }
                 .bind(host: configuration.host, port: port).get()
@@ -89,13 +94,21 @@ public final class DNSServer: Sendable {
                     let operations = channel.pipeline.syncOperations
                     try operations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                     try operations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
-                    try operations.addHandler(TCPQueryHandler(responder: responder))
+                    try operations.addHandler(TCPQueryHandler(responder: responder, counters: tcpCounters))
                 }
             }
             .bind(host: configuration.host, port: port).get()
         channels.withLockedValue { $0 = udpChannels + [tcp] }
+        counters.withLockedValue { $0 = allCounters }
         logger.info("DNS listening", metadata: ["address": "\(configuration.host)", "port": "\(port)", "udpSockets": "\(loops.count)"])
         return port
+    }
+
+    /// Responses sent since start, by RCODE (index 0 = NOERROR … 15), over UDP and TCP.
+    public var responsesByRCode: [Int] {
+        counters.withLockedValue { $0 }.reduce(into: [Int](repeating: 0, count: 16)) { total, set in
+            for (index, value) in set.values.enumerated() { total[index] += value }
+        }
     }
 
     /// Closes every listener; queries in flight finish.

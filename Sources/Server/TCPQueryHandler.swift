@@ -9,9 +9,11 @@ final class TCPQueryHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let responder: QueryResponder
+    private let counters: ResponseCounters
 
-    init(responder: QueryResponder) {
+    init(responder: QueryResponder, counters: ResponseCounters) {
         self.responder = responder
+        self.counters = counters
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -19,6 +21,7 @@ final class TCPQueryHandler: ChannelInboundHandler {
         let client = ClientInfo(address: context.remoteAddress?.dnsAddress, transport: .tcp)
         let responses = frame.withUnsafeReadableBytes { responder.responses(to: $0, client: client) }
         for response in responses {
+            response.withUnsafeBytes { counters.count($0) }
             var buffer = context.channel.allocator.buffer(capacity: response.count + 2)
             buffer.writeInteger(UInt16(response.count))
             buffer.writeBytes(response)

@@ -31,8 +31,11 @@ final class UDPQueryHandler: ChannelInboundHandler {
     /// can be reused by a newer one, which would make stale entries look current.
     private var cachedSnapshot: Snapshot? = nil
 
-    init(responder: QueryResponder) {
+    private let counters: ResponseCounters
+
+    init(responder: QueryResponder, counters: ResponseCounters) {
         self.responder = responder
+        self.counters = counters
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -63,6 +66,7 @@ final class UDPQueryHandler: ChannelInboundHandler {
             return buffer
         }
         guard let response else { return }
+        response.withUnsafeReadableBytes { counters.count($0) }
         context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: response)), promise: nil)
         needsFlush = true
     }

@@ -34,39 +34,40 @@ struct ReconcileEndToEndTests {
     }
 
     @Test func planApplyRestartAndKeepServingThroughBadManifests() throws {
+        // The controller follows its own manifests; the CLI plans a proposed copy, as a pull request would.
         let manifests = try temporaryDirectory("reconcile")
-        defer { try? FileManager.default.removeItem(at: manifests) }
-        try Self.write(Self.zone(), to: manifests)
+        let proposed = try temporaryDirectory("reconcile-proposed")
         let data = try temporaryDirectory("reconcile-data")
-        defer { try? FileManager.default.removeItem(at: data) }
+        defer { for directory in [manifests, proposed, data] { try? FileManager.default.removeItem(at: directory) } }
+        try Self.write(Self.zone(), to: manifests)
+        try Self.write(Self.zone(), to: proposed)
         var controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data)
 
-        let unchanged = try Self.cli(["reconcile", "--manifests", manifests.path, "--dry-run", "--detailed-exitcode"], controller: controller)
+        let unchanged = try Self.cli(["reconcile", "--manifests", proposed.path, "--dry-run", "--detailed-exitcode"], controller: controller)
         #expect(unchanged.status == 0, "\(unchanged.output)")
         #expect(unchanged.output.contains("no changes"))
 
-        try Self.write(Self.zone(www: "192.0.2.99"), to: manifests)
-        let changed = try Self.cli(["reconcile", "--manifests", manifests.path, "--dry-run", "--detailed-exitcode"], controller: controller)
+        try Self.write(Self.zone(www: "192.0.2.99"), to: proposed)
+        let changed = try Self.cli(["reconcile", "--manifests", proposed.path, "--dry-run", "--detailed-exitcode"], controller: controller)
         #expect(changed.status == 2, "\(changed.output)")
         #expect(changed.output.contains("~ Zone/example.test www A\n    values: 192.0.2.1 → 192.0.2.99\n"), "\(changed.output)")
         #expect(changed.output.contains("Plan: 0 to create, 1 to update, 0 to delete."))
 
         // The JSON plan validates against its schema.
-        let json = try Self.cli(["reconcile", "--manifests", manifests.path, "--dry-run", "--output", "json"], controller: controller)
-        let planFile = manifests.deletingLastPathComponent().appendingPathComponent("plan-\(getpid()).json")
-        defer { try? FileManager.default.removeItem(at: planFile) }
+        let json = try Self.cli(["reconcile", "--manifests", proposed.path, "--dry-run", "--output", "json"], controller: controller)
+        let planFile = data.appendingPathComponent("plan.json")
         try json.output.write(to: planFile, atomically: true, encoding: .utf8)
         let checker = repositoryRoot.appendingPathComponent(".build-venv/bin/check-jsonschema").path
         try #require(FileManager.default.isExecutableFile(atPath: checker), "make test installs check-jsonschema into .build-venv")
         let validation = try run(checker, ["--schemafile", repositoryRoot.appendingPathComponent("schemas/plan.schema.json").path, planFile.path])
         #expect(validation.status == 0, "\(validation.output)\n\(json.output)")
 
-        let applied = try Self.cli(["reconcile", "--manifests", manifests.path], controller: controller)
+        let applied = try Self.cli(["reconcile", "--manifests", proposed.path], controller: controller)
         #expect(applied.status == 0, "\(applied.output)")
         #expect(applied.output.contains("applied as generation 2"))
         #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 300 IN A 192.0.2.99"])
         // Planning again right after the apply gives an empty plan.
-        #expect(try Self.cli(["reconcile", "--manifests", manifests.path, "--dry-run", "--detailed-exitcode"], controller: controller).status == 0)
+        #expect(try Self.cli(["reconcile", "--manifests", proposed.path, "--dry-run", "--detailed-exitcode"], controller: controller).status == 0)
 
         // Restarted on broken manifests: the stored generation is served at once and the error is reported.
         controller.stop()
@@ -112,6 +113,17 @@ struct ReconcileEndToEndTests {
         (status, _) = try await apply(["baseGeneration": 1, "force": false, "sources": sources], token: token)
         #expect(status == 200)
         #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 300 IN A 192.0.2.7"])
+
+        // Reads on loopback need no token: metrics count what just happened, the status page shows it.
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: controller.adminURL + "/metrics")!)
+        let exposition = String(decoding: metrics, as: UTF8.self)
+        for line in ["switchyard_generation 2.0", "switchyard_reconcile_runs_total{result=\"stale\"} 2",
+                     "switchyard_reconcile_runs_total{result=\"invalid\"} 1", "switchyard_reconcile_runs_total{result=\"applied\"} 2",
+                     "switchyard_dns_responses_total{rcode=\"NOERROR\"} "] {
+            #expect(exposition.contains(line), "\(line)\n\(exposition)")
+        }
+        let (page, _) = try await URLSession.shared.data(from: URL(string: controller.adminURL + "/")!)
+        #expect(String(decoding: page, as: UTF8.self).contains("Generation 2"))
 
         // Deleting 10 of 12 records needs --force; the refusal names how many and which.
         try Self.write(Self.zone(www: "192.0.2.7"), to: manifests)

@@ -5,6 +5,7 @@ import Glibc
 import Controller
 import Logging
 import Manifests
+import ServiceLifecycle
 
 /// `switchyard controller`: serves the manifests over DNS and follows their changes.
 struct ControllerCommand: AsyncParsableCommand {
@@ -48,6 +49,12 @@ struct ControllerCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        // A parent may have left SIGTERM/SIGINT blocked (test runners do); the graceful shutdown needs them.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         guard let (host, port) = Self.hostPort(dnsListen) else {
             throw ValidationError("--dns-listen \"\(dnsListen)\" is not HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
         }
@@ -57,18 +64,21 @@ struct ControllerCommand: AsyncParsableCommand {
         guard let (adminHost, adminPort) = Self.hostPort(adminListen) else {
             throw ValidationError("--admin-listen \"\(adminListen)\" is not HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
         }
+        let logger = Logger(label: "switchyard")
         let controller = DNSController(
             configuration: .init(manifests: [manifests], dnsHost: host, dnsPort: port, interval: every,
                                  geoipDatabase: geoipDatabase, dataDirectory: dataDirectory, adminHost: adminHost,
                                  adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync),
-            logger: Logger(label: "switchyard"))
+            logger: logger)
+        let service = ControllerService(controller: controller) { dns, admin in
+            let shown = { (host: String) in host.contains(":") ? "[\(host)]" : host }
+            print("switchyard: admin API on http://\(shown(adminHost)):\(admin)")
+            print("switchyard: DNS on \(shown(host)):\(dns)")
+            fflush(nil)
+        }
         do {
-            try await controller.run { dns, admin in
-                let shown = { (host: String) in host.contains(":") ? "[\(host)]" : host }
-                print("switchyard: admin API on http://\(shown(adminHost)):\(admin)")
-                print("switchyard: DNS on \(shown(host)):\(dns)")
-                fflush(nil)
-            }
+            // SIGTERM or SIGINT: stop taking work, finish what is queued (applies included), close everything.
+            try await ServiceGroup(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
         } catch let invalid as DNSController.InvalidManifests {
             for diagnostic in invalid.diagnostics { print(diagnostic) }
             print("switchyard: \(invalid)")
@@ -92,5 +102,18 @@ struct ControllerCommand: AsyncParsableCommand {
         }
         guard !host.isEmpty, let number = Int(port), (0...65535).contains(number) else { return nil }
         return (String(host), number)
+    }
+}
+
+/// The controller as a service of swift-service-lifecycle: a graceful shutdown cancels its run, which
+/// drains the control loop and stops the listeners.
+struct ControllerService: Service {
+    let controller: DNSController
+    let onListening: @Sendable (Int, Int) -> Void
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            try await controller.run(onListening: onListening)
+        }
     }
 }
