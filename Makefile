@@ -8,8 +8,8 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: run test build fuzz bench
 
-# The controller on the example manifests, DNS on 127.0.0.1:5353 (try: dig @127.0.0.1 -p 5353 example.com MX).
-# It serves the static zones; policies, the admin API and the store come with later issues.
+# The controller on the example manifests with the embedded defaults: DNS on 127.0.0.1:5353 (try:
+# dig @127.0.0.1 -p 5353 example.com MX), the admin API on 127.0.0.1:8053, state in .switchyard/.
 run:
 	@scripts/ensure-apt-packages.sh $(BUILD_PACKAGES)
 	swift build -c release --product switchyard
@@ -36,3 +36,7 @@ fuzz:
 bench:
 	Benchmarks/codec-bench.sh
 	Benchmarks/manifests-bench.sh
+	Benchmarks/dns-qps.sh
+	Benchmarks/monitor-scale.sh
+	Benchmarks/failover-latency.sh
+	Benchmarks/plan-scale.sh
