@@ -37,6 +37,13 @@ public enum Authority {
     /// The same, with weighted picks drawn from `random` (a fast per-thread generator in the server).
     public static func answerWithCacheability(_ query: Message, from snapshot: Snapshot, client: ClientInfo,
                                               random: inout some RandomNumberGenerator) -> (message: Message, isCacheable: Bool) {
+        let answered = answerDetailed(query, from: snapshot, client: client, random: &random)
+        return (answered.message, answered.isCacheable)
+    }
+
+    /// `answerWithCacheability`, and the counter of the policy that answered, if one did.
+    static func answerDetailed(_ query: Message, from snapshot: Snapshot, client: ClientInfo, random: inout some RandomNumberGenerator)
+        -> (message: Message, isCacheable: Bool, policy: PolicyQueryCounter?) {
         var response = query.makeResponse()
         var subnet: ClientSubnet? = nil
         if let edns = query.edns {
@@ -50,27 +57,27 @@ public enum Authority {
             } catch {
                 response.edns = EDNS(udpPayloadSize: UInt16(maxUDPPayload))
                 response.rcode = .formatError
-                return (response, true)
+                return (response, true, nil)
             }
             response.edns = reply
             if edns.version > 0 {
                 response.rcode = .badVersion
-                return (response, true)
+                return (response, true, nil)
             }
         }
         guard !query.header.isResponse, query.questions.count == 1 else {
             response.rcode = .formatError
-            return (response, true)
+            return (response, true, nil)
         }
         guard query.header.opcode == .query else {
             response.rcode = .notImplemented
-            return (response, true)
+            return (response, true, nil)
         }
         let question = query.questions[0]
         guard question.rrClass == .internet || question.rrClass == .any, question.type != .axfr, question.type != .ixfr,
               let zone = snapshot.zone(for: question.name) else {
             response.rcode = .refused
-            return (response, true)
+            return (response, true, nil)
         }
         var lookup = Lookup(snapshot: snapshot, location: subnet?.address ?? client.address,
                             sourcePrefix: subnet?.sourcePrefixLength)
@@ -84,7 +91,7 @@ public enum Authority {
             echoed.scopePrefixLength = lookup.scope  // the prefix length that decided a geo answer
             response.edns?.setClientSubnet(echoed)
         }
-        return (response, lookup.isCacheable)
+        return (response, lookup.isCacheable, lookup.policyCounter)
     }
 
     /// The largest response to send to this query over UDP: the client's EDNS payload size (512 without
@@ -112,28 +119,33 @@ public enum Authority {
 
     /// Answers a parsed query with wire bytes, keeping `reserved` octets of the UDP limit free (for a
     /// TSIG record the caller appends). Nil only when even SERVFAIL cannot be written.
+    /// Counts the query for the policy that answered it.
     public static func respond(to query: Message, from snapshot: Snapshot, client: ClientInfo, reserved: Int = 0) -> [UInt8]? {
-        respondWithCacheability(to: query, from: snapshot, client: client, reserved: reserved)?.bytes
+        guard let response = respondWithCacheability(to: query, from: snapshot, client: client, reserved: reserved) else { return nil }
+        response.policy?.increment()
+        return response.bytes
     }
 
-    /// `respond`, and whether the response may be cached (see `answerWithCacheability`).
+    /// `respond`, whether the response may be cached (see `answerWithCacheability`), and the counter of
+    /// the policy that answered, which the caller increments (once per response sent, cached ones too).
     public static func respondWithCacheability(to query: Message, from snapshot: Snapshot, client: ClientInfo,
-                                               reserved: Int = 0) -> (bytes: [UInt8], isCacheable: Bool)? {
+                                               reserved: Int = 0) -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?)? {
         var random = SystemRandomNumberGenerator()
         return respondWithCacheability(to: query, from: snapshot, client: client, reserved: reserved, random: &random)
     }
 
     /// The same, with weighted picks drawn from `random`.
     public static func respondWithCacheability(to query: Message, from snapshot: Snapshot, client: ClientInfo, reserved: Int = 0,
-                                               random: inout some RandomNumberGenerator) -> (bytes: [UInt8], isCacheable: Bool)? {
-        let (response, isCacheable) = answerWithCacheability(query, from: snapshot, client: client, random: &random)
+                                               random: inout some RandomNumberGenerator)
+        -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?)? {
+        let (response, isCacheable, policy) = answerDetailed(query, from: snapshot, client: client, random: &random)
         let limit = client.transport == .udp ? udpPayloadLimit(for: query) - reserved : 0xFFFF - reserved
         do {
-            return (try response.wireBytes(maxSize: limit).bytes, isCacheable)
+            return (try response.wireBytes(maxSize: limit).bytes, isCacheable, policy)
         } catch {
             var failure = query.makeResponse(rcode: .serverFailure)
             failure.edns = response.edns.map { _ in EDNS(udpPayloadSize: UInt16(maxUDPPayload)) }
-            return (try? failure.wireBytes()).map { ($0, false) }
+            return (try? failure.wireBytes()).map { ($0, false, policy) }
         }
     }
 

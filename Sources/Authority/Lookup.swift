@@ -17,6 +17,8 @@ struct Lookup {
     var scope: UInt8 = 0
     /// False once the answer depended on the client or on chance, so it must not be cached.
     var isCacheable = true
+    /// The policy that answered (the first, when an ALIAS follows to another), for its query count.
+    var policyCounter: PolicyQueryCounter? = nil
 
     init(snapshot: Snapshot, location: IPAddress? = nil, sourcePrefix: UInt8? = nil) {
         self.snapshot = snapshot
@@ -107,6 +109,7 @@ struct Lookup {
 
     /// What `policy` serves this client now, noting when the answer depended on the client or on chance.
     private mutating func current(_ policy: ServedPolicy, random: inout some RandomNumberGenerator) -> (answer: [EndpointValue], ttl: UInt32) {
+        if policyCounter == nil { policyCounter = policy.counter }
         let (answer, decidingScope) = policy.current(for: location, geoip: snapshot.geoip)
         if case .geo = policy.answer {
             isCacheable = false

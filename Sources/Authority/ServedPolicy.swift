@@ -12,6 +12,25 @@ public struct ServedPolicy: Hashable, Sendable {
     public let subject: String
     public let type: PolicyRecordType
     public let answer: Answer
+    /// Queries answered by this policy; not part of its identity.
+    public let counter: PolicyQueryCounter
+
+    init(subject: String, type: PolicyRecordType, answer: Answer, counters: [String: PolicyQueryCounter]) {
+        self.subject = subject
+        self.type = type
+        self.answer = answer
+        counter = counters[subject] ?? PolicyQueryCounter(subject: subject)
+    }
+
+    public static func == (lhs: ServedPolicy, rhs: ServedPolicy) -> Bool {
+        lhs.subject == rhs.subject && lhs.type == rhs.type && lhs.answer == rhs.answer
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(subject)
+        hasher.combine(type)
+        hasher.combine(answer)
+    }
 
     /// Whether a query of `type` is this policy's to answer.
     func answers(_ queried: RRType) -> Bool {
@@ -42,7 +61,8 @@ public struct ServedPolicy: Hashable, Sendable {
     /// Evaluates every policy of `state` against `health`, once: the served policies by zone name and
     /// owner, and what each failover policy serves now (tier and failback token) for the next build.
     /// `previous` is that memory from the last build, for manual failback.
-    static func evaluate(_ state: DesiredState, health: HealthTable, previous: [String: FailoverMemory])
+    static func evaluate(_ state: DesiredState, health: HealthTable, previous: [String: FailoverMemory],
+                         counters: [String: PolicyQueryCounter] = [:])
         -> (byZone: [String: [Name: ServedPolicy]], memory: [String: FailoverMemory]) {
         var answers: [String: PolicyAnswer] = [:]
         var byZone: [String: [Name: ServedPolicy]] = [:]
@@ -54,18 +74,18 @@ public struct ServedPolicy: Hashable, Sendable {
             answers["FailoverPolicy/\(policy.name)"] = answer
             memory[policy.name] = FailoverMemory(tier: answer.tier, token: policy.failbackToken)
             byZone[policy.target.zone, default: [:]][policy.target.owner] =
-                ServedPolicy(subject: "FailoverPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer))
+                ServedPolicy(subject: "FailoverPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer), counters: counters)
         }
         for policy in state.weightedPolicies {
             let answer = WeightedEvaluator.evaluate(policy, health: health)
             answers["WeightedPolicy/\(policy.name)"] = answer
             byZone[policy.target.zone, default: [:]][policy.target.owner] =
-                ServedPolicy(subject: "WeightedPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer))
+                ServedPolicy(subject: "WeightedPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer), counters: counters)
         }
         for policy in state.geoPolicies {
             let geo = GeoEvaluator.evaluate(policy, health: health) { kind, name in answers["\(kind.rawValue)/\(name)"] }
             byZone[policy.target.zone, default: [:]][policy.target.owner] =
-                ServedPolicy(subject: "GeoPolicy/\(policy.name)", type: policy.target.type, answer: .geo(geo))
+                ServedPolicy(subject: "GeoPolicy/\(policy.name)", type: policy.target.type, answer: .geo(geo), counters: counters)
         }
         return (byZone, memory)
     }

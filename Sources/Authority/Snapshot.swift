@@ -27,7 +27,9 @@ public final class Snapshot: Sendable {
     /// follow every change of what is served, health-driven ones included.
     public static func build(_ state: DesiredState, health: HealthTable = .allUnknown, geoip: GeoIPDatabase? = nil,
                              previous: Snapshot?, now: UInt32) -> Snapshot {
-        let (byZone, remembered) = ServedPolicy.evaluate(state, health: health, previous: previous?.failoverMemory ?? [:])
+        let counters = previous?.servedPolicies().mapValues(\.counter) ?? [:]
+        let (byZone, remembered) = ServedPolicy.evaluate(state, health: health, previous: previous?.failoverMemory ?? [:],
+                                                         counters: counters)
         var zones: [ZoneData] = []
         for zone in state.zones {
             let policies = byZone[zone.name] ?? [:]
@@ -39,6 +41,11 @@ public final class Snapshot: Sendable {
             }
         }
         return Snapshot(zones: zones, failoverMemory: remembered, geoip: geoip)
+    }
+
+    /// Queries answered by each policy since it first appeared, by `Kind/name`.
+    public func policyQueryCounts() -> [String: Int] {
+        servedPolicies().mapValues(\.counter.value)
     }
 
     /// The zone `name` belongs to: the one with the longest origin above it, or nil.

@@ -17,6 +17,7 @@ final class ControllerMetrics: Sendable {
     private let responses: [Counter]
     private let responsesCounted = Mutex([Int](repeating: 0, count: 16))
     private let endpoints = Mutex<[EndpointKey: Gauge]>([:])
+    private let policyQueries = Mutex<[String: (counter: Counter, counted: Int)]>([:])
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -74,8 +75,18 @@ final class ControllerMetrics: Sendable {
         }
     }
 
-    /// The exposition text, with the DNS response counts brought up to `current` first.
-    func text(responses current: [Int]) -> String {
+    /// The exposition text, with the DNS response and per-policy query counts brought up to date first.
+    func text(responses current: [Int], policies: [String: Int]) -> String {
+        policyQueries.withLock { known in
+            for (subject, value) in policies {
+                var entry = known[subject] ?? (registry.makeCounter(name: "switchyard_policy_queries_total", labels: [("policy", subject)],
+                                                                    help: "Queries answered by each policy, UDP and TCP."), 0)
+                // A policy removed and added again starts a new count.
+                if value > entry.counted { entry.counter.increment(by: Int64(value - entry.counted)) }
+                entry.counted = value
+                known[subject] = entry
+            }
+        }
         responsesCounted.withLock { counted in
             for (index, value) in current.enumerated() where index < 16 && value > counted[index] {
                 responses[index].increment(by: Int64(value - counted[index]))

@@ -124,7 +124,10 @@ public final class DNSController: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
-        let backend = Backend(live: live, store: store, input: input, metrics: { metrics.text(responses: server.responsesByRCode) })
+        let snapshots = loop.snapshots
+        let backend = Backend(live: live, store: store, input: input, metrics: {
+            metrics.text(responses: server.responsesByRCode, policies: snapshots.load().policyQueryCounts())
+        })
         let (adminPorts, adminPort) = AsyncStream<Int>.makeStream()
         let admin = AdminServer.application(host: configuration.adminHost, port: configuration.adminPort, token: token,
                                             backend: backend, logger: logger) { adminPort.yield($0) }

@@ -16,11 +16,12 @@ struct QueryResponder: Sendable {
     /// `Authority` says which answers depend on nothing but the query and the snapshot: static data and
     /// failover are; geo answers (by client) and weighted picks among several are not. Signed queries
     /// never are (their MACs carry the time).
+    /// The counter of the policy that answered comes with it, for the caller to count each response sent.
     func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo,
-                  random: inout some RandomNumberGenerator) -> (bytes: [UInt8], isCacheable: Bool)? {
+                  random: inout some RandomNumberGenerator) -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?)? {
         guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
         guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig else {
-            return responses(to: bytes, client: client).first.map { ($0, false) }
+            return responses(to: bytes, client: client).first.map { ($0, false, nil) }
         }
         return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client, random: &random)
     }

@@ -20,6 +20,7 @@ final class UDPQueryHandler: ChannelInboundHandler {
     private struct Entry {
         let query: [UInt8]
         let response: [UInt8]
+        let policy: PolicyQueryCounter?
     }
 
     private let responder: QueryResponder
@@ -53,13 +54,15 @@ final class UDPQueryHandler: ChannelInboundHandler {
             let key = hasher.finalize()
             if let entry = cache[key], entry.query.count == question.count,
                entry.query.withUnsafeBytes({ memcmp($0.baseAddress!, question.baseAddress!, question.count) }) == 0 {
+                entry.policy?.increment()
                 return buffer(id: (bytes[0], bytes[1]), response: entry.response, allocator: context.channel.allocator)
             }
             let client = ClientInfo(address: envelope.remoteAddress.dnsAddress, transport: .udp)
-            guard let (answer, isCacheable) = responder.response(to: bytes, client: client, random: &random) else { return nil }
+            guard let (answer, isCacheable, policy) = responder.response(to: bytes, client: client, random: &random) else { return nil }
+            policy?.increment()
             if isCacheable {
                 if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-                cache[key] = Entry(query: Array(question), response: answer)
+                cache[key] = Entry(query: Array(question), response: answer, policy: policy)
             }
             var buffer = context.channel.allocator.buffer(capacity: answer.count)
             buffer.writeBytes(answer)

@@ -113,6 +113,8 @@ struct PolicyTrafficTests {
         #expect(try answer() == ["127.0.0.2"])
         snapshots.store(Snapshot.build(state, health: .allUnknown, previous: snapshots.load(), now: 3))
         #expect(try answer() == ["127.0.0.1"])
+        // Every answer counted for the policy, cached ones too, across the snapshots.
+        #expect(snapshots.load().policyQueryCounts()["FailoverPolicy/www"] == 5)
         await server.stop()
         try await group.shutdownGracefully()
     }

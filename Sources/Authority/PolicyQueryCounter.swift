@@ -1,0 +1,17 @@
+import Atomics
+
+/// How many queries one policy has answered. Snapshots hand the same counter on to the next snapshot
+/// by policy, so a count survives health and config changes; a policy that goes away takes its count
+/// with it.
+public final class PolicyQueryCounter: Sendable {
+    /// `Kind/name`.
+    public let subject: String
+    private let count = ManagedAtomic<Int>(0)
+
+    init(subject: String) {
+        self.subject = subject
+    }
+
+    public func increment() { count.wrappingIncrement(ordering: .relaxed) }
+    public var value: Int { count.load(ordering: .relaxed) }
+}
