@@ -16,15 +16,39 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "The controller's data directory, where it writes admin.token.")
     var dataDirectory: String = ".switchyard"
 
-    var client: AdminClient {
+    /// Reads only: all a plan, `status` or `events` gets.
+    var reader: AdminReader { AdminReader(client: client) }
+
+    /// The one way to change the controller's config; only an apply makes one.
+    func writer() -> AdminWriter { AdminWriter(client: client) }
+
+    private var client: AdminClient {
         AdminClient(base: server.hasSuffix("/") ? String(server.dropLast()) : server,
                     token: AdminToken.find(environment: ProcessInfo.processInfo.environment, tokenFile: tokenFile,
                                            dataDirectory: dataDirectory))
     }
 }
 
+/// GET requests to the admin API.
+struct AdminReader {
+    fileprivate let client: AdminClient
+
+    func get<Response: Decodable>(_ path: String, as type: Response.Type) async throws -> Response {
+        try await client.get(path, as: type)
+    }
+}
+
+/// `POST /v1/apply`. A dry run never holds one.
+struct AdminWriter {
+    fileprivate let client: AdminClient
+
+    func apply(_ request: AdminAPI.ApplyRequest) async throws -> AdminAPI.ApplyResult {
+        try await client.post("/v1/apply", request, as: AdminAPI.ApplyResult.self)
+    }
+}
+
 /// JSON over HTTP to the admin API; errors carry the server's `{"error", "detail"}`.
-struct AdminClient {
+private struct AdminClient {
     let base: String
     let token: String?
 

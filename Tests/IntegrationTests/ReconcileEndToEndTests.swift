@@ -180,3 +180,43 @@ struct ReconcileEndToEndTests {
         return object["generation"] as? Int
     }
 }
+
+/// Every kind, through the real controller: after an apply, planning the same manifests is empty.
+@Suite("Reconcile every kind")
+struct ReconcileEveryKindTests {
+    @Test func planAfterApplyIsEmptyForEveryKind() throws {
+        let live = try temporaryDirectory("kinds")
+        let proposed = try temporaryDirectory("kinds-proposed")
+        defer { for directory in [live, proposed] { try? FileManager.default.removeItem(at: directory) } }
+        for directory in [live, proposed] {
+            _ = try run("cp", ["-r", repositoryRoot.appendingPathComponent("manifests").path + "/.", directory.path])
+        }
+        let controller = try ControllerProcess(manifests: live, interval: "1h")
+        func plan(_ extra: [String] = ["--dry-run", "--detailed-exitcode"]) throws -> (status: Int32, output: String) {
+            try ReconcileEndToEndTests.cli(["reconcile", "--manifests", proposed.path] + extra, controller: controller)
+        }
+        let first = try plan()
+        #expect(first.status == 0, "the examples as applied plan to nothing:\n\(first.output)")
+
+        // One field of every kind changes.
+        let edits = [("zones/example.com.yaml", "retry: 600", "retry: 900"), ("monitors/web.yaml", "interval: 10s", "interval: 20s"),
+                     ("policies/www.yaml", "ttl: 60 ", "ttl: 90 "), ("policies/api.yaml", "answers: 1", "answers: 2"),
+                     ("policies/geo.yaml", "ttl: 60", "ttl: 45"),
+                     ("notifiers/oncall.yaml", "events: [failover, failback, allDown, recovered, reconcileFailed]", "events: [failover, allDown]")]
+        for (file, old, new) in edits {
+            let url = proposed.appendingPathComponent(file)
+            let text = try String(contentsOf: url, encoding: .utf8)
+            #expect(text.contains(old), "\(file) has no \(old)")
+            try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+        }
+        let changed = try plan()
+        #expect(changed.status == 2)
+        for resource in ["~ Zone/example.com\n", "~ Monitor/web", "~ FailoverPolicy/www", "~ WeightedPolicy/api", "~ GeoPolicy/geo", "~ Notifier/oncall"] {
+            #expect(changed.output.contains(resource), "\(resource)\n\(changed.output)")
+        }
+        let applied = try plan([])
+        #expect(applied.status == 0, "\(applied.output)")
+        let again = try plan()
+        #expect(again.status == 0, "planning right after the apply must be empty:\n\(again.output)")
+    }
+}

@@ -52,10 +52,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         let (sources, readProblems) = ManifestFiles.read([manifests])
         // The desired config compiles on another core while the live state is fetched and compiled.
         let compiling = Task.detached { ManifestCompiler.compile(sources) }
-        let client = server.client
         let fetched: Result<AdminAPI.State, Error>
         do {
-            fetched = .success(try await client.get("/v1/state", as: AdminAPI.State.self))
+            fetched = .success(try await server.reader.get("/v1/state", as: AdminAPI.State.self))
         } catch {
             fetched = .failure(error)
         }
@@ -99,10 +98,9 @@ struct ReconcileCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         do {
-            let result = try await client.post("/v1/apply", AdminAPI.ApplyRequest(
+            let result = try await server.writer().apply(AdminAPI.ApplyRequest(
                 baseGeneration: live.generation, revision: revision, checksum: plan.checksum, force: force,
-                sources: sources.map { SourceFile(path: $0.path, text: String(decoding: $0.bytes, as: UTF8.self)) }),
-                as: AdminAPI.ApplyResult.self)
+                sources: sources.map { SourceFile(path: $0.path, text: String(decoding: $0.bytes, as: UTF8.self)) }))
             print("switchyard: applied as generation \(result.generation) (\(result.summary), checksum \(result.checksum))")
         } catch {
             print("switchyard: \(error)")

@@ -13,7 +13,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let state: AdminAPI.State
         do {
-            state = try await server.client.get("/v1/state", as: AdminAPI.State.self)
+            state = try await server.reader.get("/v1/state", as: AdminAPI.State.self)
         } catch {
             print("switchyard: \(error)")
             throw ExitCode(1)
@@ -54,7 +54,7 @@ struct EventsCommand: AsyncParsableCommand {
     func run() async throws {
         let events: AdminAPI.Events
         do {
-            events = try await server.client.get("/v1/events?since=\(since)", as: AdminAPI.Events.self)
+            events = try await server.reader.get("/v1/events?since=\(since)", as: AdminAPI.Events.self)
         } catch {
             print("switchyard: \(error)")
             throw ExitCode(1)
