@@ -88,6 +88,7 @@ printf 'geo.example.com A\n' > "$work/geo"
 
 ours_port=$(free_port)
 "$switchyard" controller --manifests "$work/manifests" --dns-listen "127.0.0.1:$ours_port" --interval 1h \
+    --data-dir "$work/data" --admin-listen 127.0.0.1:0 \
     >"$work/switchyard.out" 2>"$work/switchyard.log" &
 pids+=($!)
 gdnsd_port=$(free_port)
@@ -164,6 +165,7 @@ PY
 million_port=$(free_port)
 start=$(date +%s.%N)
 "$switchyard" controller --manifests "$work/million" --dns-listen "127.0.0.1:$million_port" --interval 1h \
+    --data-dir "$work/million-data" --admin-listen 127.0.0.1:0 \
     >"$work/million.out" 2>"$work/million.log" &
 pid=$!
 pids+=($pid)

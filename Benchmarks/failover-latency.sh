@@ -79,6 +79,7 @@ service_types => {
 plugins => { simplefo => { www => { primary => 127.0.0.1, secondary => 127.0.0.2, service_types => [ web ] } } }
 GDNSD
 .build/release/switchyard controller --manifests "$work/manifests" --dns-listen "127.0.0.1:$ours_port" --interval 1h \
+    --data-dir "$work/data" --admin-listen 127.0.0.1:0 \
     >"$work/switchyard.out" 2>"$work/switchyard.log" &
 pids+=($!)
 mkdir -p /run/gdnsd

@@ -6,7 +6,8 @@ import NIOCore
 
 /// What the admin API reads and asks of the controller.
 protocol AdminBackend: Sendable {
-    func state() -> AdminAPI.State
+    /// The live state; the manifests (read from the store) only when `withSources`.
+    func state(withSources: Bool) -> AdminAPI.State
     func apply(_ request: AdminAPI.ApplyRequest) async -> Result<AdminAPI.ApplyResult, AdminFailure>
     func events(after sequence: Int) throws -> AdminAPI.Events
     /// The Prometheus exposition text.
@@ -55,8 +56,8 @@ enum AdminServer {
         }
 
         router.get("/healthz", use: guarded(write: false) { _ in text("ok\n") })
-        router.get("/v1/state", use: guarded(write: false) { _ in json(backend.state()) })
-        router.get("/v1/health", use: guarded(write: false) { _ in json(backend.state().health) })
+        router.get("/v1/state", use: guarded(write: false) { _ in json(backend.state(withSources: true)) })
+        router.get("/v1/health", use: guarded(write: false) { _ in json(backend.state(withSources: false).health) })
         router.get("/v1/events", use: guarded(write: false) { request in
             let since = request.uri.queryParameters.get("since").map { Int($0) } ?? 0
             guard let since else { throw AdminFailure(.badRequest, "since must be an event sequence number") }
@@ -82,7 +83,7 @@ enum AdminServer {
             }
         })
         router.get("/metrics", use: guarded(write: false) { _ in text(backend.metrics(), type: "text/plain; version=0.0.4; charset=utf-8") })
-        router.get("/", use: guarded(write: false) { _ in statusPage(backend.state()) })
+        router.get("/", use: guarded(write: false) { _ in statusPage(backend.state(withSources: false)) })
 
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
                            onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) }, logger: logger)

@@ -24,8 +24,9 @@ struct ControlLoop {
     private(set) var state = DesiredState()
     private(set) var generation = 0
     private(set) var revision: String?
-    /// The manifests of the live generation, as applied.
-    private(set) var sources: [SourceFile] = []
+    /// A digest of the live generation's manifests (the text itself stays in the store): drift is
+    /// manifests whose digest differs.
+    private(set) var sourcesDigest: Int? = nil
     private var health = HealthTable()
 
     init(store: Store, geoip: GeoIPDatabase?, live: LiveView, monitor: HealthMonitor, metrics: ControllerMetrics, logger: Logger) {
@@ -89,7 +90,12 @@ struct ControlLoop {
             return .failure(AdminFailure(.conflict, "stale plan: it was made against generation \(baseGeneration), but generation \(generation) is live",
                                          detail: ["plan again and review the new plan"]))
         }
-        let plan = Planner.plan(from: state, to: desired, baseGeneration: generation, baseRevision: newRevision)
+        // Only the plan's verdict is kept: its change list (a line per record set) is freed before the
+        // snapshot is built, so a large first apply leaves no holes under the served data.
+        let plan = { [state, generation] in
+            let full = Planner.plan(from: state, to: desired, baseGeneration: generation, baseRevision: newRevision)
+            return (checksum: full.checksum, summary: full.summary, isEmpty: full.isEmpty, refusals: full.refusals)
+        }()
         if let checksum, checksum != plan.checksum {
             return .failure(AdminFailure(.conflict, "the plan changed: its checksum is \(plan.checksum) now, \(checksum) was reviewed",
                                          detail: ["plan again and review the new plan"]))
@@ -182,7 +188,7 @@ struct ControlLoop {
         state = desired
         self.generation = generation
         self.revision = revision
-        self.sources = sources
+        sourcesDigest = SourceFile.digest(sources)
         let snapshot = Snapshot.build(desired, health: health, geoip: geoip, previous: current, now: unixTime())
         current = snapshot
         snapshots.store(snapshot)
@@ -195,11 +201,15 @@ struct ControlLoop {
             view.revision = revision
             view.appliedAt = appliedAt
             view.checksum = checksum
-            view.sources = sources
             view.serving = serving
             view.health = health
             view.targets = targets.map(\.key)
         }
+    }
+
+    /// Hands freed heap back to the system; call once an apply's temporaries (the YAML, the plan) are
+    /// gone, which for a million records are several times what is served.
+    static func releaseMemory() {
         #if os(Linux)
         _ = releaseFreeMemory(0)
         #endif

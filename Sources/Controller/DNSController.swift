@@ -97,8 +97,9 @@ public final class DNSController: Sendable {
         let metrics = ControllerMetrics()
         var loop = ControlLoop(store: store, geoip: geoip, live: live, monitor: monitor, metrics: metrics, logger: logger)
         try loop.restore()
-        // The manifests last read, and (attemptedAt) the generation live after the last attempt to apply them.
-        var manifestFiles: [SourceFile]? = nil
+        // The digest of the manifests last read (nil when unreadable), and (attemptedAt) the generation
+        // live after the last attempt to apply them.
+        var manifestDigest: Int? = nil
         if loop.generation == 0 {
             // Nothing applied yet: the manifests must be valid now, or there is nothing to serve.
             let (sources, problems) = watcher.changedSources() ?? ([], [])
@@ -108,8 +109,9 @@ public final class DNSController: Sendable {
             else {
                 throw InvalidManifests(diagnostics: problems + ManifestCompiler.compile(sources).diagnostics)
             }
-            manifestFiles = files
+            manifestDigest = SourceFile.digest(files)
         }
+        ControlLoop.releaseMemory()
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let notifier = NotifySender(group: group, logger: logger)
@@ -166,29 +168,33 @@ public final class DNSController: Sendable {
                     if full, configuration.gitSync, let failure = fastForward() {
                         loop.fail("git sync failed; reconciling the checkout as it is", detail: [failure])
                     }
+                    let files: [SourceFile]
                     if let (sources, problems) = watcher.changedSources() {
                         guard problems.isEmpty else {
-                            manifestFiles = nil
+                            manifestDigest = nil
                             loop.fail("the manifests cannot be read", detail: problems.map(\.description))
                             continue
                         }
-                        manifestFiles = sources.map(SourceFile.init)
-                    } else if full, manifestFiles != nil, loop.generation != attemptedAt, manifestFiles != loop.sources {
+                        files = sources.map(SourceFile.init)
+                        manifestDigest = SourceFile.digest(files)
+                    } else if full, manifestDigest != nil, loop.generation != attemptedAt, manifestDigest != loop.sourcesDigest {
                         // In controller mode the manifests are the truth: a config applied from elsewhere is undone.
                         logger.warning("drift: the live config is not the manifests'; applying the manifests again",
                                        metadata: ["generation": "\(loop.generation)"])
+                        files = ManifestFiles.read(configuration.manifests).sources.map(SourceFile.init)
                     } else {
                         continue
                     }
-                    guard let files = manifestFiles else { continue }
                     _ = loop.apply(files, revision: gitRevision(), baseGeneration: loop.generation, checksum: nil, force: false,
                                    origin: "manifests")
                     attemptedAt = loop.generation
+                    ControlLoop.releaseMemory()
                 case .health(let update):
                     loop.follow(update)
                 case .apply(let request, let reply):
                     reply.resume(returning: loop.apply(request.sources, revision: request.revision, baseGeneration: request.baseGeneration,
                                                        checksum: request.checksum, force: request.force, origin: "admin API"))
+                    ControlLoop.releaseMemory()
                 }
             }
         } onCancel: {
@@ -218,7 +224,9 @@ public final class DNSController: Sendable {
         let input: AsyncStream<Input>.Continuation
         let metrics: @Sendable () -> String
 
-        func state() -> AdminAPI.State { live.state() }
+        func state(withSources: Bool) -> AdminAPI.State {
+            withSources ? live.state { (try? store.latest())?.sources ?? [] } : live.state()
+        }
 
         func apply(_ request: AdminAPI.ApplyRequest) async -> Result<AdminAPI.ApplyResult, AdminFailure> {
             await withCheckedContinuation { reply in
@@ -243,5 +251,15 @@ public final class DNSController: Sendable {
 extension SourceFile {
     init(_ source: ManifestSource) {
         self.init(path: source.path, text: String(decoding: source.bytes, as: UTF8.self))
+    }
+
+    /// Tells two sets of manifests apart within this process (paths and text).
+    static func digest(_ files: [SourceFile]) -> Int {
+        var hasher = Hasher()
+        for file in files {
+            hasher.combine(file.path)
+            hasher.combine(file.text)
+        }
+        return hasher.finalize()
     }
 }

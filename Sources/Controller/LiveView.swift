@@ -12,7 +12,6 @@ final class LiveView: Sendable {
         var revision: String?
         var appliedAt: Date?
         var checksum: String?
-        var sources: [SourceFile] = []
         var serving: [AdminAPI.Serving] = []
         var health = HealthTable()
         var since: [EndpointKey: Date] = [:]
@@ -27,7 +26,8 @@ final class LiveView: Sendable {
     func record(_ result: ProbeResult, for key: EndpointKey) { lastResults.withLock { $0[key] = result } }
     var generation: Int { applied.withLock { $0.generation } }
 
-    func state() -> AdminAPI.State {
+    /// What the admin API shows; the manifests come from `sources` (the store), read only when asked.
+    func state(sources: () -> [SourceFile] = { [] }) -> AdminAPI.State {
         let now = applied.withLock { $0 }
         let results = lastResults.withLock { $0 }
         let health = now.targets.map { key in
@@ -36,7 +36,7 @@ final class LiveView: Sendable {
                                     since: now.since[key].map(AdminAPI.iso8601), lastResult: results[key]?.description)
         }
         return AdminAPI.State(generation: now.generation, revision: now.revision, appliedAt: now.appliedAt.map(AdminAPI.iso8601),
-                              checksum: now.checksum, sources: now.sources, health: health, serving: now.serving,
+                              checksum: now.checksum, sources: now.generation > 0 ? sources() : [], health: health, serving: now.serving,
                               lastError: now.lastError)
     }
 }
