@@ -84,6 +84,9 @@ public final class ControllerProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// The exit status once stopped (SIGKILL shows as 9 with `terminationReason` uncaught signal).
+    public var exitStatus: Int32 { process.terminationStatus }
+
     /// Everything the controller logged (standard error) so far.
     public var log: String { collected.text }
 

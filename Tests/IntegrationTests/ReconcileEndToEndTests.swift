@@ -69,8 +69,10 @@ struct ReconcileEndToEndTests {
         // Planning again right after the apply gives an empty plan.
         #expect(try Self.cli(["reconcile", "--manifests", proposed.path, "--dry-run", "--detailed-exitcode"], controller: controller).status == 0)
 
-        // Restarted on broken manifests: the stored generation is served at once and the error is reported.
+        // SIGTERM is a graceful shutdown; restarted on broken manifests, the stored generation is served at
+        // once and the error is reported.
         controller.stop()
+        #expect(controller.exitStatus == 0 && controller.log.contains("shutting down"), "\(controller.log)")
         try "apiVersion: switchyard.io/v1\nkind: Zone\nmetadata: {name: example.test}\nspec: {ttl: nope}\n"
             .write(to: manifests.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
         controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data)
@@ -218,5 +220,46 @@ struct ReconcileEveryKindTests {
         #expect(applied.status == 0, "\(applied.output)")
         let again = try plan()
         #expect(again.status == 0, "planning right after the apply must be empty:\n\(again.output)")
+    }
+}
+
+/// `--git-sync`: the controller fast-forwards its manifests checkout and records the commit.
+@Suite("Git sync")
+struct GitSyncTests {
+    @Test func pushedChangeIsPulledAppliedAndRecorded() throws {
+        let root = try temporaryDirectory("git")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let (origin, checkout, author) = (root.appendingPathComponent("origin.git"), root.appendingPathComponent("checkout"),
+                                          root.appendingPathComponent("author"))
+        func git(_ arguments: [String], in directory: URL? = nil) throws {
+            let result = try run("git", (directory.map { ["-C", $0.path] } ?? [])
+                                 + ["-c", "user.name=test", "-c", "user.email=test@example.test", "-c", "init.defaultBranch=main"] + arguments)
+            try #require(result.status == 0, "git \(arguments): \(result.output)")
+        }
+        try git(["init", "--bare", origin.path])
+        try git(["clone", origin.path, author.path])
+        try ReconcileEndToEndTests.write(ReconcileEndToEndTests.zone(), to: author)
+        try git(["add", "."], in: author)
+        try git(["commit", "-m", "first"], in: author)
+        try git(["push", "origin", "HEAD:main"], in: author)
+        try git(["clone", "--branch", "main", origin.path, checkout.path])
+
+        let controller = try ControllerProcess(manifests: checkout, interval: "1s", extraArguments: ["--git-sync"])
+        #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 300 IN A 192.0.2.1"])
+
+        try ReconcileEndToEndTests.write(ReconcileEndToEndTests.zone(www: "192.0.2.42"), to: author)
+        try git(["commit", "-am", "move www"], in: author)
+        try git(["push", "origin", "HEAD:main"], in: author)
+        let head = try run("git", ["-C", author.path, "rev-parse", "--short=12", "HEAD"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+
+        var served: [String] = []
+        for _ in 0..<100 {  // at most 10 s
+            served = try dig(["www.example.test", "A"], port: controller.port).answer
+            if served == ["www.example.test. 300 IN A 192.0.2.42"] { break }
+            usleep(100_000)
+        }
+        #expect(served == ["www.example.test. 300 IN A 192.0.2.42"], "\(controller.log)")
+        let status = try ReconcileEndToEndTests.cli(["status"], controller: controller)
+        #expect(status.output.hasPrefix("generation 2, revision \(head)"), "\(status.output)")
     }
 }
