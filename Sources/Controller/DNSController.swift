@@ -53,6 +53,11 @@ public final class DNSController: Sendable {
         }
     }
 
+    public struct AdminUnavailable: Error, CustomStringConvertible {
+        let reason: String
+        public var description: String { "the admin API could not listen: \(reason)" }
+    }
+
     public struct InvalidManifests: Error, CustomStringConvertible {
         public let diagnostics: [Diagnostic]
         public var description: String { "the manifests have errors and nothing was applied before; nothing to serve" }
@@ -135,12 +140,15 @@ public final class DNSController: Sendable {
                                             backend: backend, logger: logger) { adminPort.yield($0) }
         // Its own service group, so that stopping it is a graceful shutdown (in-flight requests finish).
         let adminGroup = ServiceGroup(configuration: .init(services: [.init(service: admin)], logger: logger))
-        let adminTask = Task { try await adminGroup.run() }
+        let adminTask = Task {
+            defer { adminPort.finish() }  // a failure to bind ends the wait below
+            try await adminGroup.run()
+        }
         var adminIterator = adminPorts.makeAsyncIterator()
         guard let boundAdmin = await adminIterator.next() else {
-            await adminGroup.triggerGracefulShutdown()
             await server.stop()
             try? await group.shutdownGracefully()
+            if case .failure(let error) = await adminTask.result { throw AdminUnavailable(reason: "\(error)") }
             throw CancellationError()
         }
 
