@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "Monitor", dependencies: [
             "CCurl", "DNSWire", "Model", .product(name: "HeapModule", package: "swift-collections"),
         ], exclude: ["README.md"]),
+        .target(name: "Notify", dependencies: [
+            "CCurl", "Model", .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["README.md"]),
         .target(name: "Store", dependencies: [
             "DNSWire", "Model", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["README.md"]),
@@ -55,7 +58,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Controller", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Store", "Server",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "Server",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -66,7 +69,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], exclude: ["README.md"]),
         .executableTarget(name: "switchyard", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Store", "Controller",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Notify", "Store", "Controller",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -204,6 +204,7 @@ struct ControlLoop {
             view.serving = serving
             view.health = health
             view.targets = targets.map(\.key)
+            view.notifiers = Dictionary(desired.notifiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }
 

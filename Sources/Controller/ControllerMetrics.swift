@@ -48,6 +48,12 @@ final class ControllerMetrics: Sendable {
 
     func failover(_ kind: FailoverEvent.Kind) { failoverCounter(kind).increment() }
 
+    /// One delivery attempt: `delivered`, `retry` or `failed` (for good).
+    func notification(channel: String, result: String) {
+        registry.makeCounter(name: "switchyard_notifications_total", labels: [("channel", channel), ("result", result)],
+                             help: "Notification delivery attempts by channel and result.").increment()
+    }
+
     private func failoverCounter(_ kind: FailoverEvent.Kind) -> Counter {
         registry.makeCounter(name: "switchyard_failover_events_total", labels: [("kind", kind.rawValue)],
                              help: "Changes of what a policy serves, by kind.")

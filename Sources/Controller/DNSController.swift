@@ -8,6 +8,7 @@ import Model
 import Monitor
 import NIOCore
 import NIOPosix
+import Notify
 import Reconcile
 import Server
 import ServiceLifecycle
@@ -36,11 +37,14 @@ public final class DNSController: Sendable {
         public var tokenFile: String?
         /// Fast-forward the manifests' git checkout from its upstream before each reconcile.
         public var gitSync: Bool
+        /// How notifications are retried, and for how long.
+        public var notificationRetry: RetryPolicy
 
         public init(manifests: [String], dnsHost: String, dnsPort: Int, interval: Duration, geoipDatabase: String? = nil,
                     dataDirectory: String = ".switchyard", adminHost: String = "127.0.0.1", adminPort: Int = 8053,
-                    tokenFile: String? = nil, gitSync: Bool = false) {
+                    tokenFile: String? = nil, gitSync: Bool = false, notificationRetry: RetryPolicy = RetryPolicy()) {
             self.gitSync = gitSync
+            self.notificationRetry = notificationRetry
             self.manifests = manifests
             self.dnsHost = dnsHost
             self.dnsPort = dnsPort
@@ -153,6 +157,9 @@ public final class DNSController: Sendable {
         }
 
         monitor.start()
+        let notifications = NotificationWorker(store: store, live: live, retry: configuration.notificationRetry, metrics: metrics,
+                                               logger: logger)
+        let notifying = Task { await notifications.run() }
         // File changes are noticed within a second (a content hash: works on every file system, and
         // across git checkouts that replace files); git sync and drift every interval.
         let ticker = Task { [interval = configuration.interval] in
@@ -210,6 +217,7 @@ public final class DNSController: Sendable {
         }
         logger.info("shutting down: applies queued before the signal are done; closing the listeners")
         ticker.cancel()
+        notifying.cancel()
         await adminGroup.triggerGracefulShutdown()
         _ = await adminTask.result
         monitor.stop()

@@ -6,44 +6,14 @@ import Store
 /// must deliver each one — a notifier whose `events` lists the kind and, for failover events, that the
 /// policy's `notify:` names.
 enum EventRecords {
-    struct Body: Codable {
-        struct Cause: Codable {
-            struct Result: Codable {
-                var ok: Bool
-                var detail: String
-                var latencyMilliseconds: Double
-            }
-
-            var monitor: String
-            var endpoint: String
-            var from: String
-            var to: String
-            var results: [Result]
-        }
-
-        var id: String
-        var kind: String
-        var time: String
-        var generation: Int
-        var revision: String?
-        var policy: String?
-        var zone: String?
-        var owner: String?
-        var type: String?
-        var region: String?
-        var before: String?
-        var after: String?
-        var causes: [Cause]?
-        var error: String?
-        var detail: [String]?
-    }
+    typealias Body = EventBody
 
     static func failover(_ event: FailoverEvent, state: DesiredState, generation: Int, revision: String?) -> StoredEvent.New {
         let body = Body(id: event.id, kind: event.kind.rawValue, time: AdminAPI.iso8601(date(event.time)), generation: generation,
                         revision: revision, policy: event.policy, zone: event.zone, owner: event.owner.description,
                         type: event.type.rawValue, region: event.region, before: event.before.description,
                         after: event.after.description, causes: event.causes.map { change in
-                            Body.Cause(monitor: change.endpoint.monitor, endpoint: change.endpoint.value.description,
+                            EventBody.Cause(monitor: change.endpoint.monitor, endpoint: change.endpoint.value.description,
                                        from: change.from.rawValue, to: change.to.rawValue, results: change.causes.map {
                                            .init(ok: $0.isSuccess, detail: $0.detail, latencyMilliseconds: milliseconds($0.latency))
                                        })

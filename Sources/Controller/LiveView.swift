@@ -17,6 +17,7 @@ final class LiveView: Sendable {
         var since: [EndpointKey: Date] = [:]
         var lastError: AdminAPI.ReconcileError?
         var targets: [EndpointKey] = []
+        var notifiers: [String: Notifier] = [:]
     }
 
     private let applied = Mutex(Applied())
@@ -25,6 +26,7 @@ final class LiveView: Sendable {
     func update(_ change: (inout Applied) -> Void) { applied.withLock { change(&$0) } }
     func record(_ result: ProbeResult, for key: EndpointKey) { lastResults.withLock { $0[key] = result } }
     var generation: Int { applied.withLock { $0.generation } }
+    var notifiers: [String: Notifier] { applied.withLock { $0.notifiers } }
 
     /// What the admin API shows; the manifests come from `sources` (the store), read only when asked.
     func state(sources: () -> [SourceFile] = { [] }) -> AdminAPI.State {

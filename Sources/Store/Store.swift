@@ -163,6 +163,52 @@ public final class Store: Sendable {
     }
 }
 
+extension Store {
+    /// Deliveries due at `now` (pending, next attempt reached), oldest first, with their event.
+    public func dueDeliveries(at now: Date, limit: Int = 100) throws -> [PendingDelivery] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT outbox.id, outbox.eventId, outbox.notifier, outbox.channel, outbox.attempts, event.kind, event.time, event.body
+                FROM outbox JOIN event ON event.id = outbox.eventId
+                WHERE outbox.state = 'pending' AND outbox.nextAttemptAt <= ? ORDER BY outbox.nextAttemptAt, outbox.id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit]).map { row in
+                PendingDelivery(id: row["id"], eventId: row["eventId"], notifier: row["notifier"], channel: row["channel"],
+                                attempts: row["attempts"], kind: row["kind"], eventTime: Date(timeIntervalSince1970: row["time"]),
+                                body: row["body"])
+            }
+        }
+    }
+
+    /// When the next pending delivery is due, if any.
+    public func nextDeliveryTime() throws -> Date? {
+        try database.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM outbox WHERE state = 'pending'").map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    /// Records the outcome of one attempt: delivered, retry at `next`, or failed for good (`next` nil).
+    public func recordAttempt(_ id: Int64, delivered: Bool, error: String?, next: Date?) throws {
+        try database.write { db in
+            let state = delivered ? "delivered" : next == nil ? "failed" : "pending"
+            try db.execute(sql: "UPDATE outbox SET state = ?, attempts = attempts + 1, lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt) WHERE id = ?",
+                           arguments: [state, error, next?.timeIntervalSince1970, id])
+        }
+    }
+}
+
+/// One delivery to attempt: an outbox row with its event.
+public struct PendingDelivery: Sendable {
+    public let id: Int64
+    public let eventId: String
+    public let notifier: String
+    /// `email` or `webhook`.
+    public let channel: String
+    public let attempts: Int
+    public let kind: String
+    public let eventTime: Date
+    public let body: Data
+}
+
 /// One manifest file of an applied config, as written.
 public struct SourceFile: Codable, Hashable, Sendable {
     public var path: String

@@ -55,6 +55,12 @@ public final class ProbePeer: @unchecked Sendable {
 
     public struct StartFailure: Error, CustomStringConvertible {
         let mode: Mode, host: String, port: Int
+
+        init(mode: Mode, host: String, port: Int) {
+            self.mode = mode
+            self.host = host
+            self.port = port
+        }
         public var description: String { "probe peer \(mode) did not start on \(host):\(port)" }
     }
 

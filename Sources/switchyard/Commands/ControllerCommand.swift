@@ -5,6 +5,7 @@ import Glibc
 import Controller
 import Logging
 import Manifests
+import Notify
 import ServiceLifecycle
 
 /// `switchyard controller`: serves the manifests over DNS and follows their changes.
@@ -44,6 +45,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Flag(name: .customLong("git-sync"), help: "Fast-forward the manifests' git checkout from its upstream before each reconcile.")
     var gitSync = false
 
+    @Option(name: .customLong("notify-give-up-after"), help: "How long a notification is retried (backoff from 1 s to 5 min) before it is marked failed.")
+    var notifyGiveUpAfter: String = "24h"
+
     @Option(name: .customLong("geoip-db"), help: "A MaxMind DB (.mmdb) for geo regions that match continents and countries.")
     var geoipDatabase: String?
 
@@ -61,6 +65,9 @@ struct ControllerCommand: AsyncParsableCommand {
         guard let every = parseDuration(interval), every >= .milliseconds(100) else {
             throw ValidationError("--interval \"\(interval)\" is not a duration of at least 100ms such as 500ms, 5s or 1m")
         }
+        guard let giveUpAfter = parseDuration(notifyGiveUpAfter), giveUpAfter >= .seconds(1) else {
+            throw ValidationError("--notify-give-up-after \"\(notifyGiveUpAfter)\" is not a duration of at least 1s such as 30m, 24h or 7d")
+        }
         guard let (adminHost, adminPort) = Self.hostPort(adminListen) else {
             throw ValidationError("--admin-listen \"\(adminListen)\" is not HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
         }
@@ -68,7 +75,8 @@ struct ControllerCommand: AsyncParsableCommand {
         let controller = DNSController(
             configuration: .init(manifests: [manifests], dnsHost: host, dnsPort: port, interval: every,
                                  geoipDatabase: geoipDatabase, dataDirectory: dataDirectory, adminHost: adminHost,
-                                 adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync),
+                                 adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync,
+                                 notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter)),
             logger: logger)
         let service = ControllerService(controller: controller) { dns, admin in
             let shown = { (host: String) in host.contains(":") ? "[\(host)]" : host }

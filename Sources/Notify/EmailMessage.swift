@@ -1,0 +1,89 @@
+import Foundation
+import Model
+
+/// An event as an RFC 5322 plain-text message: Date, Message-ID (the event id, so duplicates of an
+/// at-least-once delivery can be recognised), From, To, Subject, and a body a person on call can act on.
+public enum EmailMessage {
+    /// `[switchyard] FAILOVER www.example.com A: primary (192.0.2.1) → secondary (198.51.100.1)`.
+    public static func subject(_ event: EventBody) -> String {
+        if event.kind == "reconcileFailed" { return "[switchyard] RECONCILE FAILED: \(event.error ?? "")" }
+        let owner = (event.owner ?? "").hasSuffix(".") ? String((event.owner ?? "").dropLast()) : (event.owner ?? "")
+        let region = event.region.map { " (region \($0))" } ?? ""
+        return "[switchyard] \(kindTitle(event.kind)) \(owner) \(event.type ?? "")\(region): \(event.before ?? "") → \(event.after ?? "")"
+    }
+
+    public static func text(_ event: EventBody) -> String {
+        var lines: [String] = []
+        if event.kind == "reconcileFailed" {
+            lines.append("A reconcile failed; the last good generation (\(event.generation)) keeps serving.")
+            lines.append("")
+            lines.append("Error: \(event.error ?? "")")
+            lines += (event.detail ?? []).map { "  \($0)" }
+        } else {
+            lines += ["Policy:  \(event.policy ?? "")" + (event.region.map { ", region \($0)" } ?? ""),
+                      "Name:    \(event.owner ?? "") \(event.type ?? "")",
+                      "Before:  \(event.before ?? "")",
+                      "After:   \(event.after ?? "")", "", "Caused by:"]
+            for cause in event.causes ?? [] {
+                lines.append("  \(cause.monitor) \(cause.endpoint): \(cause.from) → \(cause.to)")
+                for result in cause.results {
+                    lines.append("    \(result.ok ? "ok" : "failed"): \(result.detail) (\(String(format: "%.1f", result.latencyMilliseconds)) ms)")
+                }
+            }
+        }
+        lines += ["", "Time:       \(event.time)", "Generation: \(event.generation)", "Revision:   \(event.revision ?? "-")",
+                  "Event id:   \(event.id)"]
+        return lines.joined(separator: "\r\n")
+    }
+
+    /// The whole message with CRLF line ends, as SMTP DATA sends it.
+    public static func message(_ event: EventBody, from: String, to: [String], date: Date) -> String {
+        let headers = [
+            "Date: \(rfc5322(date))",
+            "Message-ID: <\(event.id)@switchyard>",
+            "From: \(from)",
+            "To: \(to.joined(separator: ", "))",
+            "Subject: \(encodedWord(subject(event)))",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: 8bit",
+            "X-Switchyard-Event: \(event.kind)",
+        ]
+        // A line starting with "." would end DATA early on a server that does not unstuff; double it.
+        let body = text(event).components(separatedBy: "\r\n").map { $0.hasPrefix(".") ? "." + $0 : $0 }
+        return (headers + [""] + body).joined(separator: "\r\n") + "\r\n"
+    }
+
+    private static func kindTitle(_ kind: String) -> String {
+        switch kind {
+        case "allDown": "ALL DOWN"
+        default: kind.uppercased()
+        }
+    }
+
+    /// RFC 2047 for a subject with non-ASCII (the arrow): `=?UTF-8?B?…?=` words of at most 45 octets
+    /// of text each (75 characters encoded), split between characters and folded onto new lines.
+    private static func encodedWord(_ text: String) -> String {
+        guard !text.allSatisfy(\.isASCII) else { return text }
+        var words: [String] = []
+        var chunk = Data()
+        for character in text {
+            let bytes = Data(String(character).utf8)
+            if chunk.count + bytes.count > 45 {
+                words.append("=?UTF-8?B?\(chunk.base64EncodedString())?=")
+                chunk = Data()
+            }
+            chunk.append(bytes)
+        }
+        if !chunk.isEmpty { words.append("=?UTF-8?B?\(chunk.base64EncodedString())?=") }
+        return words.joined(separator: "\r\n ")
+    }
+
+    private static func rfc5322(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A webhook receiver (Tests/Peers/webhook_receiver.py) that checks signatures and logs deliveries;
+/// `stop()` and `start()` take it down and bring it back on the same port.
+public final class WebhookReceiver: @unchecked Sendable {
+    public let port: Int
+    public let secret: String
+    public let logURL: URL
+    private var process: Process?
+
+    public init(port: Int, secret: String, directory: URL) throws {
+        self.port = port
+        self.secret = secret
+        logURL = directory.appendingPathComponent("webhook-\(port).jsonl")
+        try start()
+    }
+
+    public var url: String { "http://127.0.0.1:\(port)/hook" }
+
+    public func start() throws {
+        guard process == nil else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Peers/webhook_receiver.py").path,
+                             "--port", String(port), "--secret", secret, "--log", logURL.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        var seen = ""
+        while !seen.contains("ready") && process.isRunning && Date() < deadline {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { usleep(10_000) } else { seen += String(decoding: chunk, as: UTF8.self) }
+        }
+        guard seen.contains("ready") else {
+            kill(process.processIdentifier, SIGKILL)
+            throw ProbePeer.StartFailure(mode: .http, host: "127.0.0.1", port: port)
+        }
+        self.process = process
+    }
+
+    public func stop() {
+        guard let process else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Every delivery logged so far, in arrival order.
+    public func deliveries() -> [[String: Any]] {
+        guard let text = try? String(contentsOf: logURL, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+    }
+
+    deinit { stop() }
+}
