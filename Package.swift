@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "DNSWire", "Model", "Manifests", "Authority", "Server", "SwitchyardTesting",
+            "DNSWire", "Model", "Manifests", "Authority", "Notify", "Server", "SwitchyardTesting",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

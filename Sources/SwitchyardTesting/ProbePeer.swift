@@ -30,38 +30,10 @@ public final class ProbePeer: @unchecked Sendable {
     /// Starts listening again; waits (up to 10 s) until it is ready.
     public func start() throws {
         guard process == nil else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Peers/probe_peer.py").path, mode.rawValue,
-                             "--host", host, "--port", String(port), "--control", directory.appendingPathComponent("control.json").path,
-                             "--log", logURL.path] + extraArguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.standardError
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        var seen = ""
-        while !seen.contains("ready") && process.isRunning && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { usleep(10_000) } else { seen += String(decoding: chunk, as: UTF8.self) }
-        }
-        guard seen.contains("ready") else {
-            process.terminate()
-            process.waitUntilExit()
-            throw StartFailure(mode: mode, host: host, port: port)
-        }
-        self.process = process
-    }
-
-    public struct StartFailure: Error, CustomStringConvertible {
-        let mode: Mode, host: String, port: Int
-
-        init(mode: Mode, host: String, port: Int) {
-            self.mode = mode
-            self.host = host
-            self.port = port
-        }
-        public var description: String { "probe peer \(mode) did not start on \(host):\(port)" }
+        process = try startReadyProcess("python3", [
+            repositoryRoot.appendingPathComponent("Tests/Peers/probe_peer.py").path, mode.rawValue, "--host", host,
+            "--port", String(port), "--control", directory.appendingPathComponent("control.json").path, "--log", logURL.path,
+        ] + extraArguments)
     }
 
     /// Stops listening (the port then refuses connections). SIGKILL: a child of the test runner

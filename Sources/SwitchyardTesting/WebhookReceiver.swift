@@ -19,24 +19,8 @@ public final class WebhookReceiver: @unchecked Sendable {
 
     public func start() throws {
         guard process == nil else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repositoryRoot.appendingPathComponent("Tests/Peers/webhook_receiver.py").path,
-                             "--port", String(port), "--secret", secret, "--log", logURL.path]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        var seen = ""
-        while !seen.contains("ready") && process.isRunning && Date() < deadline {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { usleep(10_000) } else { seen += String(decoding: chunk, as: UTF8.self) }
-        }
-        guard seen.contains("ready") else {
-            kill(process.processIdentifier, SIGKILL)
-            throw ProbePeer.StartFailure(mode: .http, host: "127.0.0.1", port: port)
-        }
-        self.process = process
+        process = try startReadyProcess("python3", [repositoryRoot.appendingPathComponent("Tests/Peers/webhook_receiver.py").path,
+                                                    "--port", String(port), "--secret", secret, "--log", logURL.path])
     }
 
     public func stop() {
