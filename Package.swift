@@ -89,6 +89,7 @@ let package = Package(
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Manifests", "Model"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "DNSWire", "SwitchyardTesting"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "DNSWire", "Model", "Manifests", "Authority", "Notify", "Server", "SwitchyardTesting",

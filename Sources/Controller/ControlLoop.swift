@@ -28,6 +28,7 @@ struct ControlLoop {
     /// manifests whose digest differs.
     private(set) var sourcesDigest: Int? = nil
     private var health = HealthTable()
+    var flapGuard = FlapGuard()
 
     init(store: Store, geoip: GeoIPDatabase?, live: LiveView, monitor: HealthMonitor, metrics: ControllerMetrics, logger: Logger) {
         self.metrics = metrics
@@ -146,7 +147,12 @@ struct ControlLoop {
         metrics.health(health, targets: ProbeTarget.all(in: state).map(\.key))
         do {
             try store.record(update.changes)
-            try store.record(events.map { EventRecords.failover($0, state: state, generation: generation, revision: revision) })
+            let now = Date()
+            try store.record(events.map { event in
+                let deliver = flapGuard.admit(policy: event.policy, kind: event.kind.rawValue, at: now)
+                if !deliver { logger.notice("notification held back: the policy is flapping", metadata: ["policy": "\(event.policy)"]) }
+                return EventRecords.failover(event, state: state, generation: generation, revision: revision, deliver: deliver)
+            })
         } catch {
             logger.error("the store could not record health or events", metadata: ["error": "\(error)"])
         }
@@ -157,6 +163,21 @@ struct ControlLoop {
             view.serving = serving
         }
         notifyChangedZones(from: previous)
+    }
+
+    /// Sends the summary of each flapping policy whose window has passed.
+    mutating func sendDueSummaries(at now: Date = Date()) {
+        let due = flapGuard.dueSummaries(at: now)
+        guard !due.isEmpty else { return }
+        let serving = Dictionary(current.servingDescriptions(state: state).map { ($0.policy, $0.answer) }, uniquingKeysWith: { first, _ in first })
+        let summaries = due.map { policy, held in
+            EventRecords.summary(policy: policy, held: held, servingNow: serving[policy], state: state, generation: generation,
+                                 revision: revision, time: now)
+        }
+        for (policy, held) in due {
+            logger.notice("flapping summary", metadata: ["policy": "\(policy)", "held": "\(held.events.count)"])
+        }
+        do { try store.record(summaries) } catch { logger.error("the store could not record the summaries", metadata: ["error": "\(error)"]) }
     }
 
     /// Reports a reconcile that applied nothing: log, `/v1/state`'s lastError, and a `reconcileFailed` event.

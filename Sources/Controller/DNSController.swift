@@ -39,10 +39,16 @@ public final class DNSController: Sendable {
         public var gitSync: Bool
         /// How notifications are retried, and for how long.
         public var notificationRetry: RetryPolicy
+        /// More than `flapLimit` events of one policy within `flapWindow` are held back for one summary.
+        public var flapLimit: Int
+        public var flapWindow: Duration
 
         public init(manifests: [String], dnsHost: String, dnsPort: Int, interval: Duration, geoipDatabase: String? = nil,
                     dataDirectory: String = ".switchyard", adminHost: String = "127.0.0.1", adminPort: Int = 8053,
-                    tokenFile: String? = nil, gitSync: Bool = false, notificationRetry: RetryPolicy = RetryPolicy()) {
+                    tokenFile: String? = nil, gitSync: Bool = false, notificationRetry: RetryPolicy = RetryPolicy(),
+                    flapLimit: Int = 5, flapWindow: Duration = .seconds(600)) {
+            self.flapLimit = flapLimit
+            self.flapWindow = flapWindow
             self.gitSync = gitSync
             self.notificationRetry = notificationRetry
             self.manifests = manifests
@@ -105,6 +111,7 @@ public final class DNSController: Sendable {
             onUpdate: { input.yield(.health($0)) })
         let metrics = ControllerMetrics()
         var loop = ControlLoop(store: store, geoip: geoip, live: live, monitor: monitor, metrics: metrics, logger: logger)
+        loop.flapGuard = FlapGuard(limit: configuration.flapLimit, window: Double(configuration.flapWindow.components.seconds))
         try loop.restore()
         // The digest of the manifests last read (nil when unreadable), and (attemptedAt) the generation
         // live after the last attempt to apply them.
@@ -180,6 +187,7 @@ public final class DNSController: Sendable {
             for await next in inputs {
                 switch next {
                 case .tick(let full):
+                    loop.sendDueSummaries()
                     if full, configuration.gitSync, let failure = fastForward() {
                         loop.fail("git sync failed; reconciling the checkout as it is", detail: [failure])
                     }

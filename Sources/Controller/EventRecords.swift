@@ -8,7 +8,8 @@ import Store
 enum EventRecords {
     typealias Body = EventBody
 
-    static func failover(_ event: FailoverEvent, state: DesiredState, generation: Int, revision: String?) -> StoredEvent.New {
+    /// `deliver: false` records the event without deliveries: the flap guard held it for a summary.
+    static func failover(_ event: FailoverEvent, state: DesiredState, generation: Int, revision: String?, deliver: Bool = true) -> StoredEvent.New {
         let body = Body(id: event.id, kind: event.kind.rawValue, time: AdminAPI.iso8601(date(event.time)), generation: generation,
                         revision: revision, policy: event.policy, zone: event.zone, owner: event.owner.description,
                         type: event.type.rawValue, region: event.region, before: event.before.description,
@@ -22,7 +23,23 @@ enum EventRecords {
         let kind = Notifier.Event(rawValue: event.kind.rawValue)
         let notifiers = state.notifiers.filter { notifier in listed.contains(notifier.name) && kind.map(notifier.events.contains) == true }
         return StoredEvent.New(id: event.id, time: date(event.time), kind: event.kind.rawValue, subject: event.policy,
-                               body: encode(body), deliveries: channels(notifiers))
+                               body: encode(body), deliveries: deliver ? channels(notifiers) : [])
+    }
+
+    /// The summary sent in place of the events a flapping policy had held back (`FlapGuard`).
+    static func summary(policy: String, held: FlapGuard.Held, servingNow: String?, state: DesiredState, generation: Int,
+                        revision: String?, time: Date) -> StoredEvent.New {
+        let target = policyTarget(state, subject: policy)
+        let lines = held.events.map { "\(AdminAPI.iso8601($0.time)) \($0.kind)" }
+        let id = UUID().uuidString.lowercased()
+        let body = Body(id: id, kind: "summary", time: AdminAPI.iso8601(time), generation: generation, revision: revision,
+                        policy: policy, zone: target?.zone, owner: target?.owner.description, type: target?.type.rawValue,
+                        after: servingNow, error: "\(held.events.count) events held back since \(AdminAPI.iso8601(held.first)): the policy is flapping",
+                        detail: lines)
+        let kinds = Set(held.events.compactMap { Notifier.Event(rawValue: $0.kind) })
+        let listed = policyNotify(state, subject: policy)
+        let notifiers = state.notifiers.filter { listed.contains($0.name) && !$0.events.isDisjoint(with: kinds) }
+        return StoredEvent.New(id: id, time: time, kind: "summary", subject: policy, body: encode(body), deliveries: channels(notifiers))
     }
 
     static func reconcileFailed(id: String, time: Date, error: String, detail: [String], state: DesiredState?, generation: Int,
@@ -37,8 +54,20 @@ enum EventRecords {
     /// A one-line summary of a stored body, for `switchyard events`.
     static func summary(_ data: Data) -> String {
         guard let body = try? JSONDecoder().decode(Body.self, from: data) else { return "" }
+        if body.kind == "summary" { return "\(body.policy ?? ""): \(body.error ?? ""); now \(body.after ?? "")" }
         if let error = body.error { return error }
         return "\(body.policy ?? "")\(body.region.map { " region \($0)" } ?? ""): \(body.before ?? "") → \(body.after ?? "")"
+    }
+
+    private static func policyTarget(_ state: DesiredState, subject: String) -> PolicyTarget? {
+        let parts = subject.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { return nil }
+        switch parts[0] {
+        case "FailoverPolicy": return state.failoverPolicies.first { $0.name == parts[1] }?.target
+        case "WeightedPolicy": return state.weightedPolicies.first { $0.name == parts[1] }?.target
+        case "GeoPolicy": return state.geoPolicies.first { $0.name == parts[1] }?.target
+        default: return nil
+        }
     }
 
     private static func policyNotify(_ state: DesiredState, subject: String) -> [String] {

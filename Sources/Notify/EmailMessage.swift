@@ -7,6 +7,9 @@ public enum EmailMessage {
     /// `[switchyard] FAILOVER www.example.com A: primary (192.0.2.1) → secondary (198.51.100.1)`.
     public static func subject(_ event: EventBody) -> String {
         if event.kind == "reconcileFailed" { return "[switchyard] RECONCILE FAILED: \(event.error ?? "")" }
+        if event.kind == "summary" {
+            return "[switchyard] FLAPPING \(event.policy ?? ""): \(event.detail?.count ?? 0) events held back; now \(event.after ?? "")"
+        }
         let owner = (event.owner ?? "").hasSuffix(".") ? String((event.owner ?? "").dropLast()) : (event.owner ?? "")
         let region = event.region.map { " (region \($0))" } ?? ""
         return "[switchyard] \(kindTitle(event.kind)) \(owner) \(event.type ?? "")\(region): \(event.before ?? "") → \(event.after ?? "")"
@@ -14,7 +17,10 @@ public enum EmailMessage {
 
     public static func text(_ event: EventBody) -> String {
         var lines: [String] = []
-        if event.kind == "reconcileFailed" {
+        if event.kind == "summary" {
+            lines += ["Policy:  \(event.policy ?? "")", "Now:     \(event.after ?? "")", "", "\(event.error ?? "")", "Held back:"]
+            lines += (event.detail ?? []).map { "  \($0)" }
+        } else if event.kind == "reconcileFailed" {
             lines.append("A reconcile failed; the last good generation (\(event.generation)) keeps serving.")
             lines.append("")
             lines.append("Error: \(event.error ?? "")")

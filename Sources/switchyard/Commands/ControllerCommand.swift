@@ -48,6 +48,12 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("notify-give-up-after"), help: "How long a notification is retried (backoff from 1 s to 5 min) before it is marked failed.")
     var notifyGiveUpAfter: String = "24h"
 
+    @Option(name: .customLong("notify-flap-limit"), help: "Events of one policy delivered one by one within --notify-flap-window; more are held for one summary.")
+    var notifyFlapLimit: Int = 5
+
+    @Option(name: .customLong("notify-flap-window"), help: "The window of --notify-flap-limit, and how long until the summary goes out.")
+    var notifyFlapWindow: String = "10m"
+
     @Option(name: .customLong("geoip-db"), help: "A MaxMind DB (.mmdb) for geo regions that match continents and countries.")
     var geoipDatabase: String?
 
@@ -68,6 +74,9 @@ struct ControllerCommand: AsyncParsableCommand {
         guard let giveUpAfter = parseDuration(notifyGiveUpAfter), giveUpAfter >= .seconds(1) else {
             throw ValidationError("--notify-give-up-after \"\(notifyGiveUpAfter)\" is not a duration of at least 1s such as 30m, 24h or 7d")
         }
+        guard let flapWindow = parseDuration(notifyFlapWindow), flapWindow >= .seconds(1), notifyFlapLimit >= 1 else {
+            throw ValidationError("--notify-flap-limit must be at least 1 and --notify-flap-window a duration of at least 1s such as 10m")
+        }
         guard let (adminHost, adminPort) = Self.hostPort(adminListen) else {
             throw ValidationError("--admin-listen \"\(adminListen)\" is not HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
         }
@@ -76,7 +85,8 @@ struct ControllerCommand: AsyncParsableCommand {
             configuration: .init(manifests: [manifests], dnsHost: host, dnsPort: port, interval: every,
                                  geoipDatabase: geoipDatabase, dataDirectory: dataDirectory, adminHost: adminHost,
                                  adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync,
-                                 notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter)),
+                                 notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter), flapLimit: notifyFlapLimit,
+                                 flapWindow: flapWindow),
             logger: logger)
         let service = ControllerService(controller: controller) { dns, admin in
             let shown = { (host: String) in host.contains(":") ? "[\(host)]" : host }
