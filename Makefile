@@ -40,3 +40,4 @@ bench:
 	Benchmarks/monitor-scale.sh
 	Benchmarks/failover-latency.sh
 	Benchmarks/plan-scale.sh
+	Benchmarks/notify-latency.sh

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Keeps a flapping policy from flooding the notifiers: of the events of one policy within `window`,
-/// the first `limit` are delivered one by one; the rest are recorded but held back, and once `window`
-/// has passed since the first held one, a single summary goes out in their place.
+/// Keeps a flapping policy from flooding the notifiers: while more than `limit` events of one policy fall
+/// within `window`, the events are recorded but held back, and one summary goes out per `window` in
+/// their place. A policy that keeps flapping gets `limit` messages, then a summary per window.
 struct FlapGuard {
     let limit: Int
     let window: TimeInterval
@@ -30,18 +30,16 @@ struct FlapGuard {
         var times = (recent[policy] ?? []).filter { time.timeIntervalSince($0) < window }
         times.append(time)
         recent[policy] = times
-        if times.count <= limit && held[policy] == nil { return true }
+        if times.count <= limit { return true }
         held[policy, default: Held(first: time, events: [])].events.append((time, kind))
         return false
     }
 
-    /// The policies whose summary is due at `now`, with what was held; they start afresh.
+    /// The policies whose summary is due at `now`, with what was held. Their recent events still count,
+    /// so a policy still flapping goes on being summarized rather than sent event by event.
     mutating func dueSummaries(at now: Date) -> [(policy: String, held: Held)] {
         let due = held.filter { now.timeIntervalSince($0.value.first) >= window }.sorted { $0.key < $1.key }
-        for (policy, _) in due {
-            held[policy] = nil
-            recent[policy] = []
-        }
+        for (policy, _) in due { held[policy] = nil }
         return due.map { ($0.key, $0.value) }
     }
 }

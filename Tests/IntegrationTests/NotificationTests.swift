@@ -6,16 +6,10 @@ import Testing
 /// delivered once it is back — across a controller restart — and none missing.
 @Suite("Notifications by webhook")
 struct NotificationTests {
-    @Test func everyEventArrivesSignedEvenAfterAnOutageAndARestart() throws {
-        let port = try freeLoopbackPort()
-        let primary = try ProbePeer(.http, host: "127.0.0.1", port: port)
-        let secondary = try ProbePeer(.http, host: "127.0.0.2", port: port)
-        let directory = try temporaryDirectory("notify")
-        let data = try temporaryDirectory("notify-data")
-        defer { for url in [directory, data] { try? FileManager.default.removeItem(at: url) } }
-        let receiver = try WebhookReceiver(port: try freeLoopbackPort(), secret: "test-secret-\(UInt32.random(in: 0 ... .max))",
-                                           directory: directory)
-        let manifests = directory.appendingPathComponent("manifests")
+    /// A zone, a monitor probing every second, a failover policy on 127.0.0.1/127.0.0.2 and a webhook notifier.
+    static func writeManifests(to manifests: URL, port: Int, receiver: WebhookReceiver, failureThreshold: Int = 2,
+                               smtpPort: Int? = nil) throws {
+        let email = smtpPort.map { ", email: {url: \"smtp://127.0.0.1:\($0)\", starttls: none, from: dns@example.test, to: [oncall@example.test]}" } ?? ""
         try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: true)
         try """
             apiVersion: switchyard.io/v1
@@ -26,7 +20,8 @@ struct NotificationTests {
             apiVersion: switchyard.io/v1
             kind: Monitor
             metadata: {name: web}
-            spec: {protocol: http, port: \(port), path: /health, interval: 1s, timeout: 500ms, failureThreshold: 2, successThreshold: 1}
+            spec: {protocol: http, port: \(port), path: /health, interval: 1s, timeout: 500ms, failureThreshold: \(failureThreshold),
+                   successThreshold: 1}
             ---
             apiVersion: switchyard.io/v1
             kind: FailoverPolicy
@@ -42,8 +37,59 @@ struct NotificationTests {
             apiVersion: switchyard.io/v1
             kind: Notifier
             metadata: {name: hook}
-            spec: {webhook: {url: "\(receiver.url)", secretFrom: "env:HOOK_SECRET", headers: {X-Team: sre}}}
+            spec: {webhook: {url: "\(receiver.url)", secretFrom: "env:HOOK_SECRET", headers: {X-Team: sre}}\(email)}
             """.write(to: manifests.appendingPathComponent("all.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    @Test func flappingIsHeldBackIntoSummaries() throws {
+        let port = try freeLoopbackPort()
+        let primary = try ProbePeer(.http, host: "127.0.0.1", port: port)
+        let secondary = try ProbePeer(.http, host: "127.0.0.2", port: port)
+        let directory = try temporaryDirectory("flap")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try WebhookReceiver(port: try freeLoopbackPort(), secret: "flap-secret", directory: directory)
+        let manifests = directory.appendingPathComponent("manifests")
+        try Self.writeManifests(to: manifests, port: port, receiver: receiver, failureThreshold: 1)
+        let controller = try ControllerProcess(manifests: manifests, interval: "1h",
+                                               extraArguments: ["--notify-flap-limit", "2", "--notify-flap-window", "10s"],
+                                               environment: ["HOOK_SECRET": receiver.secret])
+        _ = secondary
+        // Flap: down and up again, 5 times, each state held long enough for a verdict (1 s probes, thresholds 1).
+        for _ in 0..<5 {
+            primary.stop()
+            usleep(2_200_000)
+            try primary.start()
+            usleep(2_200_000)
+        }
+        let events = try ReconcileEndToEndTests.cli(["events"], controller: controller).output
+        let recorded = events.split(separator: "\n").filter { $0.contains(" failover ") || $0.contains(" failback ") }.count
+        #expect(recorded >= 8, "the flips were recorded:\n\(events)")
+        func summarized() -> Int {
+            receiver.deliveries().filter { $0["event"] as? String == "summary" }
+                .reduce(0) { $0 + (((($1["body"] as? [String: Any])?["detail"]) as? [String])?.count ?? 0) }
+        }
+        for _ in 0..<200 where summarized() < recorded - 2 { usleep(100_000) }  // summaries come a window after holding; at most 20 s
+        let delivered = receiver.deliveries().filter { ["failover", "failback"].contains($0["event"] as? String ?? "") }
+        let summaries = receiver.deliveries().filter { $0["event"] as? String == "summary" }
+        // Two messages one by one, then summaries (one per window) that account for every other flip.
+        #expect(delivered.count == 2, "\(delivered.count) sent one by one")
+        #expect(!summaries.isEmpty && summaries.count <= 3, "\(summaries.count) summaries")
+        #expect(summarized() == recorded - 2, "held \(summarized()) of \(recorded)\n\(events)")
+        #expect((summaries.first?["body"] as? [String: Any])?["policy"] as? String == "FailoverPolicy/www")
+    }
+
+    @Test func everyEventArrivesSignedEvenAfterAnOutageAndARestart() throws {
+        let port = try freeLoopbackPort()
+        let primary = try ProbePeer(.http, host: "127.0.0.1", port: port)
+        let secondary = try ProbePeer(.http, host: "127.0.0.2", port: port)
+        let directory = try temporaryDirectory("notify")
+        let data = try temporaryDirectory("notify-data")
+        defer { for url in [directory, data] { try? FileManager.default.removeItem(at: url) } }
+        let receiver = try WebhookReceiver(port: try freeLoopbackPort(), secret: "test-secret-\(UInt32.random(in: 0 ... .max))",
+                                           directory: directory)
+        let smtp = try SMTPSink(port: try freeLoopbackPort(), directory: directory)
+        let manifests = directory.appendingPathComponent("manifests")
+        try Self.writeManifests(to: manifests, port: port, receiver: receiver, smtpPort: smtp.port)
         let environment = ["HOOK_SECRET": receiver.secret]
         var controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data, environment: environment)
         _ = secondary
@@ -67,6 +113,26 @@ struct NotificationTests {
         let body = try #require(first["body"] as? [String: Any])
         #expect(body["policy"] as? String == "FailoverPolicy/www" && body["after"] as? String == "secondary (127.0.0.2)")
         #expect(body["id"] as? String == first["delivery"] as? String)
+        // The same failover went out by email, driven end to end by the monitor.
+        #expect(wait { !smtp.messages().isEmpty }, "\(controller.log)")
+        let mail = try #require(smtp.messages().first?["message"] as? String)
+        #expect(mail.contains("X-Switchyard-Event: failover") && mail.contains("To: oncall@example.test"))
+        #expect(mail.contains("Message-ID: <\(first["delivery"] as? String ?? "")@switchyard>"))
+        let subject = mail.components(separatedBy: "\r\n").drop { !$0.hasPrefix("Subject: ") }.prefix { $0.hasPrefix("Subject: ") || $0.hasPrefix(" ") }
+            .joined().replacingOccurrences(of: "Subject: ", with: "").split(separator: " ")
+            .compactMap { word -> String? in
+                guard word.hasPrefix("=?UTF-8?B?"), let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2))) else { return nil }
+                return String(decoding: data, as: UTF8.self)
+            }.joined()
+        #expect(subject == "[switchyard] FAILOVER www.example.test A: primary (127.0.0.1) → secondary (127.0.0.2)", "\(mail)")
+        #expect(mail.contains("Before:  primary (127.0.0.1)") && mail.contains("  web 127.0.0.1: "), "\(mail)")
+        #expect(mail.range(of: #"web 127\.0\.0\.1: (unknown|up) → down"#, options: .regularExpression) != nil, "\(mail)")
+        // The body follows its documented schema.
+        let bodyFile = directory.appendingPathComponent("event.json")
+        try JSONSerialization.data(withJSONObject: body).write(to: bodyFile)
+        let checker = repositoryRoot.appendingPathComponent(".build-venv/bin/check-jsonschema").path
+        let validation = try run(checker, ["--schemafile", repositoryRoot.appendingPathComponent("schemas/event.schema.json").path, bodyFile.path])
+        #expect(validation.status == 0, "\(validation.output)")
 
         // With the receiver down, the failback queues; a controller restart keeps it queued.
         receiver.stop()
