@@ -38,7 +38,7 @@ extension DocumentDecoder {
     }
 
     private mutating func decodeEmail(_ node: YAMLNode, _ path: String) -> Notifier.Email? {
-        guard let email = fields(node, path, allowed: ["url", "starttls", "from", "to", "usernameFrom", "passwordFrom", "password", "username"])
+        guard let email = fields(node, path, allowed: ["url", "starttls", "from", "to", "usernameFrom", "passwordFrom", "password", "username", "caFile"])
         else { return nil }
         let hasLiteral = rejectLiteralSecrets(email)
         let url = required(email, "url", "smtp://host:port or smtps://host:port").flatMap {
@@ -64,11 +64,13 @@ extension DocumentDecoder {
         let password = email["passwordFrom"].map { secret($0, email.path("passwordFrom")) }
         guard !hasLiteral, let url, let startTLS, let from, let to, username.map({ $0 != nil }) ?? true,
               password.map({ $0 != nil }) ?? true else { return nil }
-        return Notifier.Email(url: url, startTLS: startTLS, from: from, to: to, username: username ?? nil, password: password ?? nil)
+        let caFile = email["caFile"].flatMap { text($0, email.path("caFile"), "the path of a PEM file") }
+        return Notifier.Email(url: url, startTLS: startTLS, from: from, to: to, username: username ?? nil, password: password ?? nil,
+                              caFile: caFile)
     }
 
     private mutating func decodeWebhook(_ node: YAMLNode, _ path: String) -> Notifier.Webhook? {
-        guard let webhook = fields(node, path, allowed: ["url", "secretFrom", "headers", "secret"]) else { return nil }
+        guard let webhook = fields(node, path, allowed: ["url", "secretFrom", "headers", "secret", "caFile"]) else { return nil }
         let hasLiteral = rejectLiteralSecrets(webhook)
         let url = required(webhook, "url", "an http:// or https:// URL").flatMap {
             decodeURL($0, webhook.path("url"), schemes: ["http", "https"], example: "https://hooks.example.com/dns")
@@ -98,8 +100,9 @@ extension DocumentDecoder {
                 headers = nil
             }
         }
+        let caFile = webhook["caFile"].flatMap { text($0, webhook.path("caFile"), "the path of a PEM file") }
         guard !hasLiteral, let url, secret.map({ $0 != nil }) ?? true, let headers else { return nil }
-        return Notifier.Webhook(url: url, secret: secret ?? nil, headers: headers)
+        return Notifier.Webhook(url: url, secret: secret ?? nil, headers: headers, caFile: caFile)
     }
 
     /// A URL with one of `schemes` and a host.

@@ -18,9 +18,12 @@ public struct Notifier: Hashable, Sendable {
         public var to: [String]
         public var username: SecretReference?
         public var password: SecretReference?
+        /// A PEM bundle to verify the server's TLS certificate against instead of the system's.
+        public var caFile: String?
 
         public init(url: String, startTLS: StartTLS = .optional, from: String, to: [String],
-                    username: SecretReference? = nil, password: SecretReference? = nil) {
+                    username: SecretReference? = nil, password: SecretReference? = nil, caFile: String? = nil) {
+            self.caFile = caFile
             self.url = url
             self.startTLS = startTLS
             self.from = from
@@ -31,13 +34,16 @@ public struct Notifier: Hashable, Sendable {
     }
 
     public struct Webhook: Hashable, Sendable {
+        /// A PEM bundle to verify an https:// receiver against instead of the system's.
+        public var caFile: String?
         public var url: String
         /// The HMAC-SHA256 signing secret.
         public var secret: SecretReference?
         /// Extra request headers, in the order written.
         public var headers: [Header]
 
-        public init(url: String, secret: SecretReference? = nil, headers: [Header] = []) {
+        public init(url: String, secret: SecretReference? = nil, headers: [Header] = [], caFile: String? = nil) {
+            self.caFile = caFile
             self.url = url
             self.secret = secret
             self.headers = headers

@@ -7,7 +7,7 @@ enum CurlDelivery {
     static let ready: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
     /// POSTs `body`; nil on a 2xx, else what went wrong.
-    static func post(url: String, body: Data, headers: [(name: String, value: String)], timeout: Duration) -> String? {
+    static func post(url: String, body: Data, headers: [(name: String, value: String)], caFile: String?, timeout: Duration) -> String? {
         guard ready, let easy = curl_easy_init() else { return "libcurl could not make a handle" }
         defer { curl_easy_cleanup(easy) }
         var list: UnsafeMutablePointer<curl_slist>? = nil
@@ -20,6 +20,7 @@ enum CurlDelivery {
         _ = ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
         _ = ccurl_setopt_slist(easy, CURLOPT_HTTPHEADER, list)
         _ = ccurl_setopt_long(easy, CURLOPT_POST, 1)
+        if let caFile { _ = ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile) }
         _ = ccurl_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
         _ = ccurl_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errors)
         configureCommon(easy, timeout: timeout)
@@ -36,7 +37,7 @@ enum CurlDelivery {
 
     /// Sends `message` by SMTP; nil when the server took it, else what went wrong.
     static func sendMail(url: String, startTLS: String, from: String, to: [String], username: String?, password: String?,
-                         message: String, timeout: Duration) -> String? {
+                         caFile: String?, message: String, timeout: Duration) -> String? {
         guard ready, let easy = curl_easy_init() else { return "libcurl could not make a handle" }
         defer { curl_easy_cleanup(easy) }
         var recipients: UnsafeMutablePointer<curl_slist>? = nil
@@ -55,6 +56,7 @@ enum CurlDelivery {
         default: Int(CURLUSESSL_NONE.rawValue)
         }
         _ = ccurl_setopt_long(easy, CURLOPT_USE_SSL, tls)
+        if let caFile { _ = ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile) }
         if let username { _ = ccurl_setopt_string(easy, CURLOPT_USERNAME, username) }
         if let password { _ = ccurl_setopt_string(easy, CURLOPT_PASSWORD, password) }
         _ = ccurl_setopt_long(easy, CURLOPT_UPLOAD, 1)

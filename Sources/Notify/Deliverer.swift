@@ -15,7 +15,7 @@ public enum Deliverer {
             if webhook.secret != nil && secret == nil { return "the webhook secret (\(webhook.secret!)) cannot be read" }
             let headers = WebhookRequest.headers(kind: kind, deliveryID: eventID, body: body, timestamp: Int(now.timeIntervalSince1970),
                                                  secret: secret, custom: webhook.headers)
-            return CurlDelivery.post(url: webhook.url, body: body, headers: headers, timeout: timeout)
+            return CurlDelivery.post(url: webhook.url, body: body, headers: headers, caFile: webhook.caFile, timeout: timeout)
         case "email":
             guard let email = notifier.email else { return "the notifier has no email now" }
             guard let event = try? JSONDecoder().decode(EventBody.self, from: body) else { return "the stored event cannot be read" }
@@ -23,7 +23,7 @@ public enum Deliverer {
             let password = email.password.flatMap { Secrets.read($0) }
             if email.password != nil && password == nil { return "the SMTP password (\(email.password!)) cannot be read" }
             return CurlDelivery.sendMail(url: email.url, startTLS: email.startTLS.rawValue, from: email.from, to: email.to,
-                                         username: username, password: password,
+                                         username: username, password: password, caFile: email.caFile,
                                          message: EmailMessage.message(event, from: email.from, to: email.to, date: now),
                                          timeout: timeout)
         default:

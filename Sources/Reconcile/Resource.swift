@@ -104,10 +104,11 @@ enum Resources {
         if let email = notifier.email {
             fields += [("email.url", email.url), ("email.starttls", email.startTLS.rawValue), ("email.from", email.from),
                        ("email.to", list(email.to)), ("email.username", email.username?.description ?? ""),
-                       ("email.password", email.password?.description ?? "")]
+                       ("email.password", email.password?.description ?? ""), ("email.caFile", email.caFile ?? "")]
         }
         if let webhook = notifier.webhook {
             fields += [("webhook.url", webhook.url), ("webhook.secret", webhook.secret?.description ?? ""),
+                       ("webhook.caFile", webhook.caFile ?? ""),
                        ("webhook.headers", list(webhook.headers.map { "\($0.name): \($0.value)" }))]
         }
         return Resource(identity: "Notifier/\(notifier.name)", fields: fields)

@@ -7,7 +7,8 @@ public final class SMTPSink: @unchecked Sendable {
     private let logURL: URL
     private let process: Process
 
-    public init(port: Int, directory: URL, auth: String? = nil) throws {
+    /// With `certificate`, STARTTLS is offered and required, or with `implicitTLS` the whole session is TLS (smtps://).
+    public init(port: Int, directory: URL, auth: String? = nil, certificate: TestCertificate? = nil, implicitTLS: Bool = false) throws {
         self.port = port
         logURL = directory.appendingPathComponent("smtp-\(port).jsonl")
         let python = repositoryRoot.appendingPathComponent(".build-venv/bin/python").path
@@ -15,10 +16,12 @@ public final class SMTPSink: @unchecked Sendable {
             throw PeerStartFailure(command: "\(python) (make test installs aiosmtpd into .build-venv)")
         }
         process = try startReadyProcess(python, [repositoryRoot.appendingPathComponent("Tests/Peers/smtp_sink.py").path,
-                                                 "--port", String(port), "--log", logURL.path] + (auth.map { ["--auth", $0] } ?? []))
+                                                 "--port", String(port), "--log", logURL.path] + (auth.map { ["--auth", $0] } ?? [])
+                                                + (certificate.map { ["--cert", $0.certificate.path, "--key", $0.key.path] } ?? [])
+                                                + (implicitTLS ? ["--smtps"] : []))
     }
 
-    /// Every message accepted so far: envelope `from`, `to`, `login`, and the whole `message`.
+    /// Every message accepted so far: envelope `from`, `to`, `login`, `tls` (after STARTTLS), and the whole `message`.
     public func messages() -> [[String: Any]] {
         guard let text = try? String(contentsOf: logURL, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }

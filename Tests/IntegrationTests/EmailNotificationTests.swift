@@ -52,4 +52,42 @@ struct EmailNotificationTests {
         #expect(refused != nil && refused?.contains("wrong") == false, "\(refused ?? "")")
         #expect(sink.messages().count == 1)
     }
+
+    @Test func requiredStartTLSIsUsedAndAServerWithoutItIsRefused() throws {
+        let directory = try temporaryDirectory("smtp-tls")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let certificate = try TestCertificate(name: "localhost", in: directory)
+        let secure = try SMTPSink(port: try freeLoopbackPort(), directory: directory, auth: "dns:s3cret", certificate: certificate)
+        let plain = try SMTPSink(port: try freeLoopbackPort(), directory: directory)
+        setenv("SMTP_TLS_TEST_PASSWORD", "s3cret", 1)
+        func notifier(port: Int, caFile: String?) -> Notifier {
+            Notifier(name: "oncall", events: Set(Notifier.Event.allCases),
+                     email: .init(url: "smtp://localhost:\(port)", startTLS: .required, from: "dns@example.com", to: ["oncall@example.com"],
+                                  username: .environment("SMTP_TLS_TEST_USER"), password: .environment("SMTP_TLS_TEST_PASSWORD"),
+                                  caFile: caFile))
+        }
+        setenv("SMTP_TLS_TEST_USER", "dns", 1)
+        let body = try JSONEncoder().encode(Self.event)
+        let delivered = Deliverer.deliver(kind: "failover", eventID: Self.event.id, body: body, channel: "email",
+                                          to: notifier(port: secure.port, caFile: certificate.certificate.path))
+        #expect(delivered == nil, "\(delivered ?? "")")
+        let message = try #require(secure.messages().first)
+        #expect(message["tls"] as? Bool == true && message["login"] as? String == "dns")
+
+        // Without the private CA the certificate is not trusted; without STARTTLS on the server, required fails.
+        #expect(Deliverer.deliver(kind: "failover", eventID: Self.event.id, body: body, channel: "email",
+                                  to: notifier(port: secure.port, caFile: nil)) != nil)
+        #expect(Deliverer.deliver(kind: "failover", eventID: Self.event.id, body: body, channel: "email",
+                                  to: notifier(port: plain.port, caFile: certificate.certificate.path)) != nil)
+        #expect(plain.messages().isEmpty && secure.messages().count == 1)
+
+        // smtps://: TLS from the first byte.
+        let implicit = try SMTPSink(port: try freeLoopbackPort(), directory: directory, certificate: certificate, implicitTLS: true)
+        let smtps = Notifier(name: "oncall", events: [.failover],
+                             email: .init(url: "smtps://localhost:\(implicit.port)", startTLS: .none, from: "dns@example.com",
+                                          to: ["oncall@example.com"], caFile: certificate.certificate.path))
+        let sent = Deliverer.deliver(kind: "failover", eventID: Self.event.id, body: body, channel: "email", to: smtps)
+        #expect(sent == nil, "\(sent ?? "")")
+        #expect(implicit.messages().count == 1)
+    }
 }
