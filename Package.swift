@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "DNSWire", "SwitchyardTesting"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [
             "DNSWire", "Model", "Manifests", "Authority", "Notify", "Server", "SwitchyardTesting",
