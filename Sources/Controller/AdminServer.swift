@@ -51,6 +51,8 @@ enum AdminServer {
                     return try await handler(request)
                 } catch let error as AdminFailure {
                     return failure(error)
+                } catch {
+                    return failure(AdminFailure(.internalServerError, "the request could not be served", detail: ["\(error)"]))
                 }
             }
         }
