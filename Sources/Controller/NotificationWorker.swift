@@ -37,7 +37,7 @@ final class NotificationWorker: Sendable {
     private func startDue() {
         let due: [PendingDelivery]
         do {
-            due = try store.dueDeliveries(at: Date(), limit: 64)
+            due = try store.dueDeliveries(at: Date(), limit: 64, excluding: inFlight.withLock { $0 })
         } catch {
             logger.error("the outbox cannot be read", metadata: ["error": "\(error)"])
             return

@@ -164,14 +164,18 @@ public final class Store: Sendable {
 }
 
 extension Store {
-    /// Deliveries due at `now` (pending, next attempt reached), oldest first, with their event.
-    public func dueDeliveries(at now: Date, limit: Int = 100) throws -> [PendingDelivery] {
-        try database.read { db in
+    /// Deliveries due at `now` (pending, next attempt reached), oldest first, with their event; none of
+    /// `excluding` (those already being attempted), so a dead receiver's backlog cannot crowd out the rest.
+    public func dueDeliveries(at now: Date, limit: Int = 100, excluding: Set<Int64> = []) throws -> [PendingDelivery] {
+        let busy = "[" + excluding.map(String.init).joined(separator: ",") + "]"
+        return try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT outbox.id, outbox.eventId, outbox.notifier, outbox.channel, outbox.attempts, event.kind, event.time, event.body
                 FROM outbox JOIN event ON event.id = outbox.eventId
-                WHERE outbox.state = 'pending' AND outbox.nextAttemptAt <= ? ORDER BY outbox.nextAttemptAt, outbox.id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, limit]).map { row in
+                WHERE outbox.state = 'pending' AND outbox.nextAttemptAt <= ?
+                  AND outbox.id NOT IN (SELECT value FROM json_each(?))
+                ORDER BY outbox.nextAttemptAt, outbox.id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, busy, limit]).map { row in
                 PendingDelivery(id: row["id"], eventId: row["eventId"], notifier: row["notifier"], channel: row["channel"],
                                 attempts: row["attempts"], kind: row["kind"], eventTime: Date(timeIntervalSince1970: row["time"]),
                                 body: row["body"])
