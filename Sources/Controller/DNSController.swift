@@ -200,6 +200,8 @@ public final class DNSController: Sendable {
                         }
                         files = sources.map(SourceFile.init)
                         manifestDigest = SourceFile.digest(files)
+                        // Exactly what is live (a restart on unchanged manifests): nothing to compile or plan.
+                        if manifestDigest == loop.sourcesDigest { continue }
                     } else if full, manifestDigest != nil, loop.generation != attemptedAt, manifestDigest != loop.sourcesDigest {
                         // In controller mode the manifests are the truth: a config applied from elsewhere is undone.
                         logger.warning("drift: the live config is not the manifests'; applying the manifests again",
