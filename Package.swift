@@ -46,7 +46,7 @@ let package = Package(
             "CCurl", "Model", .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Store", dependencies: [
-            "DNSWire", "Model", .product(name: "GRDB", package: "GRDB.swift"),
+            "Model", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [
             "DNSWire", "Authority",

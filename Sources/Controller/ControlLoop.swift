@@ -28,6 +28,8 @@ struct ControlLoop {
     /// manifests whose digest differs.
     private(set) var sourcesDigest: Int? = nil
     private var health = HealthTable()
+    /// The endpoints the monitor probes for the live config.
+    private var targetKeys: [EndpointKey] = []
     var flapGuard = FlapGuard()
 
     init(store: Store, geoip: GeoIPDatabase?, live: LiveView, monitor: HealthMonitor, metrics: ControllerMetrics, logger: Logger) {
@@ -144,7 +146,7 @@ struct ControlLoop {
             logger.notice("failover event", metadata: event.logMetadata)
             metrics.failover(event.kind)
         }
-        metrics.health(health, targets: ProbeTarget.all(in: state).map(\.key))
+        metrics.health(health, targets: targetKeys)
         do {
             try store.record(update.changes)
             let now = Date()
@@ -214,8 +216,9 @@ struct ControlLoop {
         current = snapshot
         snapshots.store(snapshot)
         let targets = ProbeTarget.all(in: desired)
+        targetKeys = targets.map(\.key)
         monitor.update(targets, knownHealth: health.states)
-        metrics.health(health, targets: targets.map(\.key))
+        metrics.health(health, targets: targetKeys)
         let serving = snapshot.servingDescriptions(state: desired).map { AdminAPI.Serving(policy: $0.policy, answer: $0.answer) }
         live.update { view in
             view.generation = generation
@@ -224,7 +227,7 @@ struct ControlLoop {
             view.checksum = checksum
             view.serving = serving
             view.health = health
-            view.targets = targets.map(\.key)
+            view.targets = targetKeys
             view.notifiers = Dictionary(desired.notifiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         }
     }

@@ -111,7 +111,7 @@ public final class DNSController: Sendable {
             onUpdate: { input.yield(.health($0)) })
         let metrics = ControllerMetrics()
         var loop = ControlLoop(store: store, geoip: geoip, live: live, monitor: monitor, metrics: metrics, logger: logger)
-        loop.flapGuard = FlapGuard(limit: configuration.flapLimit, window: Double(configuration.flapWindow.components.seconds))
+        loop.flapGuard = FlapGuard(limit: configuration.flapLimit, window: configuration.flapWindow.secondsValue)
         try loop.restore()
         // The digest of the manifests last read (nil when unreadable), and (attemptedAt) the generation
         // live after the last attempt to apply them.

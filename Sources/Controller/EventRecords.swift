@@ -16,10 +16,10 @@ enum EventRecords {
                         after: event.after.description, causes: event.causes.map { change in
                             EventBody.Cause(monitor: change.endpoint.monitor, endpoint: change.endpoint.value.description,
                                        from: change.from.rawValue, to: change.to.rawValue, results: change.causes.map {
-                                           .init(ok: $0.isSuccess, detail: $0.detail, latencyMilliseconds: milliseconds($0.latency))
+                                           .init(ok: $0.isSuccess, detail: $0.detail, latencyMilliseconds: $0.latency.secondsValue * 1000)
                                        })
                         })
-        let listed = policyNotify(state, subject: event.policy)
+        let listed = policy(state, subject: event.policy)?.notify ?? []
         let kind = Notifier.Event(rawValue: event.kind.rawValue)
         let notifiers = state.notifiers.filter { notifier in listed.contains(notifier.name) && kind.map(notifier.events.contains) == true }
         return StoredEvent.New(id: event.id, time: date(event.time), kind: event.kind.rawValue, subject: event.policy,
@@ -29,7 +29,7 @@ enum EventRecords {
     /// The summary sent in place of the events a flapping policy had held back (`FlapGuard`).
     static func summary(policy: String, held: FlapGuard.Held, servingNow: String?, state: DesiredState, generation: Int,
                         revision: String?, time: Date) -> StoredEvent.New {
-        let target = policyTarget(state, subject: policy)
+        let target = Self.policy(state, subject: policy)?.target
         let lines = held.events.map { "\(AdminAPI.iso8601($0.time)) \($0.kind)" }
         let id = UUID().uuidString.lowercased()
         let body = Body(id: id, kind: "summary", time: AdminAPI.iso8601(time), generation: generation, revision: revision,
@@ -37,7 +37,7 @@ enum EventRecords {
                         after: servingNow, error: "\(held.events.count) events held back since \(AdminAPI.iso8601(held.first)): the policy is flapping",
                         detail: lines)
         let kinds = Set(held.events.compactMap { Notifier.Event(rawValue: $0.kind) })
-        let listed = policyNotify(state, subject: policy)
+        let listed = Self.policy(state, subject: policy)?.notify ?? []
         let notifiers = state.notifiers.filter { listed.contains($0.name) && !$0.events.isDisjoint(with: kinds) }
         return StoredEvent.New(id: id, time: time, kind: "summary", subject: policy, body: encode(body), deliveries: channels(notifiers))
     }
@@ -59,25 +59,15 @@ enum EventRecords {
         return "\(body.policy ?? "")\(body.region.map { " region \($0)" } ?? ""): \(body.before ?? "") → \(body.after ?? "")"
     }
 
-    private static func policyTarget(_ state: DesiredState, subject: String) -> PolicyTarget? {
+    /// The target and `notify:` list of the policy called `Kind/name`.
+    private static func policy(_ state: DesiredState, subject: String) -> (target: PolicyTarget, notify: [String])? {
         let parts = subject.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return nil }
         switch parts[0] {
-        case "FailoverPolicy": return state.failoverPolicies.first { $0.name == parts[1] }?.target
-        case "WeightedPolicy": return state.weightedPolicies.first { $0.name == parts[1] }?.target
-        case "GeoPolicy": return state.geoPolicies.first { $0.name == parts[1] }?.target
+        case "FailoverPolicy": return state.failoverPolicies.first { $0.name == parts[1] }.map { ($0.target, $0.notify) }
+        case "WeightedPolicy": return state.weightedPolicies.first { $0.name == parts[1] }.map { ($0.target, $0.notify) }
+        case "GeoPolicy": return state.geoPolicies.first { $0.name == parts[1] }.map { ($0.target, $0.notify) }
         default: return nil
-        }
-    }
-
-    private static func policyNotify(_ state: DesiredState, subject: String) -> [String] {
-        let parts = subject.split(separator: "/", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { return [] }
-        switch parts[0] {
-        case "FailoverPolicy": return state.failoverPolicies.first { $0.name == parts[1] }?.notify ?? []
-        case "WeightedPolicy": return state.weightedPolicies.first { $0.name == parts[1] }?.notify ?? []
-        case "GeoPolicy": return state.geoPolicies.first { $0.name == parts[1] }?.notify ?? []
-        default: return []
         }
     }
 
@@ -95,7 +85,4 @@ enum EventRecords {
 
     private static func date(_ time: Timestamp) -> Date { Date(timeIntervalSince1970: Double(time.millisecondsSince1970) / 1000) }
 
-    private static func milliseconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    }
 }

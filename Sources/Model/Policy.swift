@@ -48,6 +48,19 @@ public enum EndpointValue: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension EndpointValue {
+    /// Reads what `description` wrote: an IP address, else a domain name.
+    public init?(text: String) {
+        if let address = IPAddress(text) {
+            self = .address(address)
+        } else if let name = try? Name(text) {
+            self = .target(name)
+        } else {
+            return nil
+        }
+    }
+}
+
 /// One answer a policy can give, with how it is weighted, monitored and switched.
 public struct Endpoint: Hashable, Sendable {
     public var value: EndpointValue

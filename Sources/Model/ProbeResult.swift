@@ -11,15 +11,5 @@ public struct ProbeResult: Hashable, Sendable, CustomStringConvertible {
         self.latency = latency
     }
 
-    public var description: String { "\(isSuccess ? "ok" : "failed"): \(detail) (\(Self.format(latency)))" }
-
-    /// `0.4 ms`, `12.3 ms`, `2.00 s`: enough digits for a person reading a log.
-    public static func format(_ duration: Duration) -> String {
-        let microseconds = duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-        if microseconds < 1_000_000 {
-            return "\(microseconds / 1000).\(microseconds % 1000 / 100) ms"
-        }
-        let hundredths = microseconds / 10_000
-        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100) s"
-    }
+    public var description: String { "\(isSuccess ? "ok" : "failed"): \(detail) (\(latency.readable))" }
 }

@@ -13,7 +13,7 @@ enum CurlProbe {
         let endpointHost = urlHost(target.value)
         let host = monitor.host ?? endpointHost
         let port = Int(monitor.port)
-        let timeout = max(1, Int(milliseconds(monitor.timeout)))
+        let timeout = max(1, Int(monitor.timeout.millisecondCount))
 
         switch monitor.protocol {
         case .http, .https:
@@ -83,9 +83,5 @@ enum CurlProbe {
         case .address(.v4(let address)): address.description
         case .target(let name): name.description.hasSuffix(".") ? String(name.description.dropLast()) : name.description
         }
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }

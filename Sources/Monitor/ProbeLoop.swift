@@ -117,7 +117,7 @@ final class ProbeLoop: @unchecked Sendable {
                 if state != .unknown { health.set(state, for: key) }
             }
             let spread = min(target.monitor.interval, Self.firstProbeSpread)
-            let offset = Duration.nanoseconds(Int64.random(in: 0..<max(1, nanoseconds(spread)), using: &random))
+            let offset = Duration.nanoseconds(Int64.random(in: 0..<max(1, spread.nanosecondCount), using: &random))
             schedule.insert(Due(at: now + offset, key: key, epoch: watched[key]!.epoch))
         }
         statistics.withLock { $0.targets = watched.count }
@@ -246,12 +246,8 @@ final class ProbeLoop: @unchecked Sendable {
         for probe in datagrams { until = min(until, probe.deadline) }
         let wait = clock.now.duration(to: until)
         guard wait > .zero else { return 0 }
-        return Int32(min(1000, (nanoseconds(wait) + 999_999) / 1_000_000))
+        return Int32(min(1000, (wait.nanosecondCount + 999_999) / 1_000_000))
     }
-}
-
-func nanoseconds(_ duration: Duration) -> Int64 {
-    duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
 }
 
 extension Timestamp {

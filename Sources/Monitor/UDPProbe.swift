@@ -60,7 +60,7 @@ final class UDPProbe {
     }
 
     var timedOut: ProbeResult {
-        ProbeResult(isSuccess: false, detail: "no reply within \(ProbeResult.format(timeout))", latency: timeout)
+        ProbeResult(isSuccess: false, detail: "no reply within \(timeout.readable)", latency: timeout)
     }
 }
 

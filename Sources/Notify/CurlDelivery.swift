@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Model
 
 /// One blocking libcurl transfer per delivery, run on a worker thread (never on DNS or monitor threads),
 /// each bounded by its timeout, so a receiver that is down delays nothing else.
@@ -72,7 +73,7 @@ enum CurlDelivery {
     }
 
     private static func configureCommon(_ easy: UnsafeMutableRawPointer, timeout: Duration) {
-        let milliseconds = Int(timeout.components.seconds) * 1000 + Int(timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(timeout.millisecondCount)
         _ = ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, milliseconds)
         _ = ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, milliseconds)
         _ = ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1)

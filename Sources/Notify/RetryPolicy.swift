@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// When to try a failed delivery again: exponential backoff with jitter, until the event is `giveUpAfter`
 /// old; then the delivery is failed for good.
@@ -18,9 +19,8 @@ public struct RetryPolicy: Sendable {
     /// together do not come back together.
     public func nextAttempt(after attempts: Int, eventTime: Date, now: Date,
                             random: inout some RandomNumberGenerator) -> Date? {
-        let seconds = { (duration: Duration) in Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 }
-        let base = min(seconds(firstDelay) * pow(2, Double(min(attempts, 30))), seconds(maximumDelay))
+        let base = min(firstDelay.secondsValue * pow(2, Double(min(attempts, 30))), maximumDelay.secondsValue)
         let next = now.addingTimeInterval(base * Double.random(in: 0.8...1.2, using: &random))
-        return next.timeIntervalSince(eventTime) <= seconds(giveUpAfter) ? next : nil
+        return next.timeIntervalSince(eventTime) <= giveUpAfter.secondsValue ? next : nil
     }
 }

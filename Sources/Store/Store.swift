@@ -1,4 +1,3 @@
-import DNSWire
 import Foundation
 import GRDB
 import Model
@@ -287,17 +286,4 @@ public struct StoredEvent: Sendable {
     public let subject: String
     public let body: Data
     public let deliveries: [Delivery]
-}
-
-extension EndpointValue {
-    /// Reads what `description` wrote: an IP address, else a domain name.
-    public init?(text: String) {
-        if let address = IPAddress(text) {
-            self = .address(address)
-        } else if let name = try? Name(text) {
-            self = .target(name)
-        } else {
-            return nil
-        }
-    }
 }
