@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Modules follow ../shared/DESIGN.md's table; a module appears here once it has code.
+// Modules and their layering are described in ARCHITECTURE.md: a module imports only those listed
+// before it there.
 let package = Package(
     name: "Switchyard",
     platforms: [.macOS(.v15)],
@@ -48,6 +49,7 @@ let package = Package(
         .target(name: "Store", dependencies: [
             "Model", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["README.md"]),
+        .target(name: "AdminAPI", dependencies: ["Model"], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [
             "DNSWire", "Authority",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -58,18 +60,23 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Controller", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "Server",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "AdminAPI", "Server",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Atomics", package: "swift-atomics"),
+            .product(name: "DequeModule", package: "swift-collections"),
         ], exclude: ["README.md"]),
+        // Only `switchyard controller` reaches into Controller (to run one); every other command talks
+        // to a controller through AdminAPI.
         .executableTarget(name: "switchyard", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Notify", "Store", "Controller",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "AdminAPI", "Controller",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -89,7 +96,11 @@ let package = Package(
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Manifests", "Model"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "DNSWire", "SwitchyardTesting"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller"]),
+        .testTarget(name: "ControllerTests", dependencies: [
+            "Controller", "AdminAPI", "Authority", "Manifests", "Model", "Monitor", "Reconcile", "Store",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [

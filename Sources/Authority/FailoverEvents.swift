@@ -23,38 +23,35 @@ public enum FailoverEvents {
         let after = new.servedPolicies()
         var events: [FailoverEvent] = []
 
-        func emit(_ kind: FailoverEvent.Kind?, subject: String, target: PolicyTarget, region: String? = nil,
+        func emit(_ kind: FailoverEvent.Kind?, policy id: PolicyID, target: PolicyTarget, region: String? = nil,
                   before: ServedEndpoints, after: ServedEndpoints, endpoints: [Endpoint]) {
             guard let kind else { return }
             let keys = Set(endpoints.compactMap { endpoint in endpoint.monitor.map { EndpointKey(monitor: $0, value: endpoint.value) } })
-            events.append(FailoverEvent(id: makeID(), kind: kind, policy: subject, zone: target.zone, owner: target.owner,
+            events.append(FailoverEvent(id: makeID(), kind: kind, policy: id, zone: target.zone, owner: target.owner,
                                         type: target.type, region: region, before: before, after: after,
                                         causes: changes.filter { keys.contains($0.endpoint) }, time: time))
         }
 
         for policy in state.failoverPolicies {
-            let subject = "FailoverPolicy/\(policy.name)"
-            guard let old = before[subject]?.fixedAnswer, let new = after[subject]?.fixedAnswer else { continue }
+            guard let old = before[policy.id]?.fixedAnswer, let new = after[policy.id]?.fixedAnswer else { continue }
             let tierName = { (tier: Int?) in tier.flatMap { policy.tiers.indices.contains($0) ? policy.tiers[$0].name : nil } }
-            emit(kind(from: old, to: new, tiered: true), subject: subject, target: policy.target,
+            emit(kind(from: old, to: new, tiered: true), policy: policy.id, target: policy.target,
                  before: served(old, tier: tierName(old.tier)), after: served(new, tier: tierName(new.tier)),
                  endpoints: policy.tiers.flatMap(\.endpoints))
         }
         for policy in state.weightedPolicies {
-            let subject = "WeightedPolicy/\(policy.name)"
-            guard let old = before[subject]?.fixedAnswer, let new = after[subject]?.fixedAnswer else { continue }
-            emit(kind(from: old, to: new, tiered: false), subject: subject, target: policy.target,
+            guard let old = before[policy.id]?.fixedAnswer, let new = after[policy.id]?.fixedAnswer else { continue }
+            emit(kind(from: old, to: new, tiered: false), policy: policy.id, target: policy.target,
                  before: served(old), after: served(new), endpoints: policy.endpoints)
         }
         for policy in state.geoPolicies {
-            let subject = "GeoPolicy/\(policy.name)"
-            guard case .geo(let old)? = before[subject]?.answer, case .geo(let new)? = after[subject]?.answer,
+            guard case .geo(let old)? = before[policy.id]?.answer, case .geo(let new)? = after[policy.id]?.answer,
                   old.regions.count == policy.regions.count, new.regions.count == policy.regions.count else { continue }
             for (index, region) in policy.regions.enumerated() {
                 guard case .endpoints(let endpoints) = region.answer else { continue }
                 let (was, now) = (old.regions[index], new.regions[index])
                 if !region.isDefault, was.sameServed(as: old.defaultAnswer), now.sameServed(as: new.defaultAnswer) { continue }
-                emit(kind(from: was, to: now, tiered: false), subject: subject, target: policy.target, region: region.name,
+                emit(kind(from: was, to: now, tiered: false), policy: policy.id, target: policy.target, region: region.name,
                      before: served(was), after: served(now), endpoints: endpoints)
             }
         }
@@ -108,11 +105,11 @@ extension ServedPolicy {
 }
 
 extension Snapshot {
-    /// Every policy served, by `Kind/name`.
-    func servedPolicies() -> [String: ServedPolicy] {
-        var result: [String: ServedPolicy] = [:]
+    /// Every policy served, by identity.
+    func servedPolicies() -> [PolicyID: ServedPolicy] {
+        var result: [PolicyID: ServedPolicy] = [:]
         for zone in zones.values {
-            for policy in zone.policies.values { result[policy.subject] = policy }
+            for policy in zone.policies.values { result[policy.id] = policy }
         }
         return result
     }

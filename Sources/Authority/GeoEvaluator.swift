@@ -56,7 +56,7 @@ public struct GeoAnswer: Hashable, Sendable {
 /// The default region with no healthy endpoint follows the policy's `whenAllDown` (failsafe: every
 /// enabled endpoint; none: NODATA).
 enum GeoEvaluator {
-    static func evaluate(_ policy: GeoPolicy, health: HealthTable, used: (Kind, String) -> PolicyAnswer?) -> GeoAnswer {
+    static func evaluate(_ policy: GeoPolicy, health: HealthTable, used: (PolicyID) -> PolicyAnswer?) -> GeoAnswer {
         let ttl = policy.target.ttl
         func endpointsAnswer(_ endpoints: [Endpoint]) -> PolicyAnswer? {
             let enabled = endpoints.filter(\.isEnabled)
@@ -67,7 +67,7 @@ enum GeoEvaluator {
         func regionAnswer(_ region: GeoPolicy.Region) -> PolicyAnswer? {
             switch region.answer {
             case .endpoints(let endpoints): endpointsAnswer(endpoints)
-            case .use(let kind, let name): used(kind, name)
+            case .use(let policy): used(policy)
             }
         }
         let defaultRegion = policy.regions.first(where: \.isDefault)

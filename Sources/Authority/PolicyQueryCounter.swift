@@ -1,15 +1,15 @@
 import Atomics
+import Model
 
 /// How many queries one policy has answered. Snapshots hand the same counter on to the next snapshot
 /// by policy, so a count survives health and config changes; a policy that goes away takes its count
 /// with it.
 public final class PolicyQueryCounter: Sendable {
-    /// `Kind/name`.
-    public let subject: String
+    public let policy: PolicyID
     private let count = ManagedAtomic<Int>(0)
 
-    init(subject: String) {
-        self.subject = subject
+    init(policy: PolicyID) {
+        self.policy = policy
     }
 
     public func increment() { count.wrappingIncrement(ordering: .relaxed) }

@@ -5,7 +5,7 @@ public enum SerialNumber {
     /// serial always increases in RFC 1982 terms and secondaries always see the change.
     ///
     /// Across restarts the clock carries it forward as long as changes average under one per second;
-    /// the controller's store will persist the last serial (issue 7) to close that gap.
+    /// persisting the last serial with each zone version would close that gap.
     public static func next(after previous: UInt32?, now: UInt32) -> UInt32 {
         guard let previous else { return now }
         return isGreater(now, than: previous) ? now : previous &+ 1

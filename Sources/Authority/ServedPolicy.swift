@@ -8,26 +8,25 @@ public struct ServedPolicy: Hashable, Sendable {
         case geo(GeoAnswer)
     }
 
-    /// `Kind/name`, for logs and events.
-    public let subject: String
+    public let id: PolicyID
     public let type: PolicyRecordType
     public let answer: Answer
     /// Queries answered by this policy; not part of its identity.
     public let counter: PolicyQueryCounter
 
-    init(subject: String, type: PolicyRecordType, answer: Answer, counters: [String: PolicyQueryCounter]) {
-        self.subject = subject
+    init(id: PolicyID, type: PolicyRecordType, answer: Answer, counters: [PolicyID: PolicyQueryCounter]) {
+        self.id = id
         self.type = type
         self.answer = answer
-        counter = counters[subject] ?? PolicyQueryCounter(subject: subject)
+        counter = counters[id] ?? PolicyQueryCounter(policy: id)
     }
 
     public static func == (lhs: ServedPolicy, rhs: ServedPolicy) -> Bool {
-        lhs.subject == rhs.subject && lhs.type == rhs.type && lhs.answer == rhs.answer
+        lhs.id == rhs.id && lhs.type == rhs.type && lhs.answer == rhs.answer
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(subject)
+        hasher.combine(id)
         hasher.combine(type)
         hasher.combine(answer)
     }
@@ -62,30 +61,30 @@ public struct ServedPolicy: Hashable, Sendable {
     /// owner, and what each failover policy serves now (tier and failback token) for the next build.
     /// `previous` is that memory from the last build, for manual failback.
     static func evaluate(_ state: DesiredState, health: HealthTable, previous: [String: FailoverMemory],
-                         counters: [String: PolicyQueryCounter] = [:])
+                         counters: [PolicyID: PolicyQueryCounter] = [:])
         -> (byZone: [String: [Name: ServedPolicy]], memory: [String: FailoverMemory]) {
-        var answers: [String: PolicyAnswer] = [:]
+        var answers: [PolicyID: PolicyAnswer] = [:]
         var byZone: [String: [Name: ServedPolicy]] = [:]
         var memory: [String: FailoverMemory] = [:]
         for policy in state.failoverPolicies {
             let earlier = previous[policy.name]
             let stuck = earlier?.token == policy.failbackToken ? earlier?.tier : nil
             let answer = FailoverEvaluator.evaluate(policy, health: health, stuckTier: stuck)
-            answers["FailoverPolicy/\(policy.name)"] = answer
+            answers[policy.id] = answer
             memory[policy.name] = FailoverMemory(tier: answer.tier, token: policy.failbackToken)
             byZone[policy.target.zone, default: [:]][policy.target.owner] =
-                ServedPolicy(subject: "FailoverPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer), counters: counters)
+                ServedPolicy(id: policy.id, type: policy.target.type, answer: .fixed(answer), counters: counters)
         }
         for policy in state.weightedPolicies {
             let answer = WeightedEvaluator.evaluate(policy, health: health)
-            answers["WeightedPolicy/\(policy.name)"] = answer
+            answers[policy.id] = answer
             byZone[policy.target.zone, default: [:]][policy.target.owner] =
-                ServedPolicy(subject: "WeightedPolicy/\(policy.name)", type: policy.target.type, answer: .fixed(answer), counters: counters)
+                ServedPolicy(id: policy.id, type: policy.target.type, answer: .fixed(answer), counters: counters)
         }
         for policy in state.geoPolicies {
-            let geo = GeoEvaluator.evaluate(policy, health: health) { kind, name in answers["\(kind.rawValue)/\(name)"] }
+            let geo = GeoEvaluator.evaluate(policy, health: health) { answers[$0] }
             byZone[policy.target.zone, default: [:]][policy.target.owner] =
-                ServedPolicy(subject: "GeoPolicy/\(policy.name)", type: policy.target.type, answer: .geo(geo), counters: counters)
+                ServedPolicy(id: policy.id, type: policy.target.type, answer: .geo(geo), counters: counters)
         }
         return (byZone, memory)
     }

@@ -43,8 +43,8 @@ public final class Snapshot: Sendable {
         return Snapshot(zones: zones, failoverMemory: remembered, geoip: geoip)
     }
 
-    /// Queries answered by each policy since it first appeared, by `Kind/name`.
-    public func policyQueryCounts() -> [String: Int] {
+    /// Queries answered by each policy since it first appeared.
+    public func policyQueryCounts() -> [PolicyID: Int] {
         servedPolicies().mapValues(\.counter.value)
     }
 

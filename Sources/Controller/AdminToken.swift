@@ -1,18 +1,16 @@
+import AdminAPI
 import Crypto
 import Foundation
 
-/// The bearer token of the admin API: `SWITCHYARD_TOKEN`, else the token file given, else
-/// `<data-dir>/admin.token`, generated (mode 0600) when missing. The CLI reads the same places.
-public enum AdminToken {
-    public static func defaultFile(dataDirectory: String) -> String {
-        (dataDirectory as NSString).appendingPathComponent("admin.token")
-    }
-
-    /// The token to require (controller side): creates the default file when there is none.
-    public static func resolve(environment: [String: String], tokenFile: String?, dataDirectory: String) throws -> String {
+/// The bearer token the admin API requires: `SWITCHYARD_TOKEN`, else the token file given, else
+/// `<data-dir>/admin.token`, generated (mode 0600) when missing. Clients find it the same way
+/// (`AdminTokenFile`).
+enum AdminToken {
+    /// The token to require: creates the default file when there is none.
+    static func resolve(environment: [String: String], tokenFile: String?, dataDirectory: String) throws -> String {
         if let token = environment["SWITCHYARD_TOKEN"], !token.isEmpty { return token }
-        let path = tokenFile ?? defaultFile(dataDirectory: dataDirectory)
-        if let token = read(path) { return token }
+        let path = tokenFile ?? AdminTokenFile.defaultPath(dataDirectory: dataDirectory)
+        if let token = AdminTokenFile.read(path) { return token }
         guard tokenFile == nil else { throw Missing(path: path) }
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
@@ -25,21 +23,9 @@ public enum AdminToken {
         return token
     }
 
-    /// The token to send (CLI side), or nil when none is configured.
-    public static func find(environment: [String: String], tokenFile: String?, dataDirectory: String) -> String? {
-        if let token = environment["SWITCHYARD_TOKEN"], !token.isEmpty { return token }
-        return read(tokenFile ?? defaultFile(dataDirectory: dataDirectory))
-    }
-
-    public struct Missing: Error, CustomStringConvertible {
+    struct Missing: Error, CustomStringConvertible {
         let path: String
-        public var description: String { "cannot read or create the admin token file \(path)" }
-    }
-
-    private static func read(_ path: String) -> String? {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return token.isEmpty ? nil : token
+        var description: String { "cannot read or create the admin token file \(path)" }
     }
 
     /// Compares in time that depends only on the lengths: hashes first, then every byte.

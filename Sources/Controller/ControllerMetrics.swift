@@ -1,28 +1,53 @@
 import DNSWire
+import Foundation
 import Model
 import Prometheus
 import Synchronization
 
 /// The controller's Prometheus metrics (`GET /metrics`, text format): DNS responses by RCODE, endpoint
-/// health, failover events, reconcile runs by result with their duration, and the live generation.
+/// health, failover events, reconcile runs by result with their duration, the live generation, drift,
+/// store errors, the outbox, and the last successful git fetch.
 final class ControllerMetrics: Sendable {
     enum ReconcileResult: String, CaseIterable {
         case applied, unchanged, invalid, refused, stale, failed
+
+        init(_ failure: ApplyFailure) {
+            self = switch failure {
+            case .invalid: .invalid
+            case .refused: .refused
+            case .stale, .checksumChanged: .stale
+            case .store, .shuttingDown: .failed
+            }
+        }
     }
 
     private let registry: PrometheusCollectorRegistry
     private let generation: Gauge
+    private let storeErrors: Counter
+    private let drift: Counter
+    private let gitLastFetch: Gauge
+    private let outbox: [String: Gauge]
     private let reconcileRuns: [ReconcileResult: Counter]
     private let reconcileDuration: DurationHistogram
     private let responses: [Counter]
     private let responsesCounted = Mutex([Int](repeating: 0, count: 16))
     private let endpoints = Mutex<[EndpointKey: Gauge]>([:])
-    private let policyQueries = Mutex<[String: (counter: Counter, counted: Int)]>([:])
+    private let policyQueries = Mutex<[PolicyID: (counter: Counter, counted: Int)]>([:])
 
     init() {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         generation = registry.makeGauge(name: "switchyard_generation", help: "The live config generation (0: nothing applied).")
+        storeErrors = registry.makeCounter(name: "switchyard_store_errors_total",
+                                           help: "Store writes and reads that failed (each retry counts); writes are retried until they succeed.")
+        drift = registry.makeCounter(name: "switchyard_drift_total",
+                                     help: "Times the live config had been applied from elsewhere and the manifests were applied again.")
+        gitLastFetch = registry.makeGauge(name: "switchyard_git_last_fetch_timestamp_seconds",
+                                          help: "When the manifests' git checkout was last fetched and synced successfully (Unix time; 0: never).")
+        outbox = Dictionary(uniqueKeysWithValues: ["pending", "failed"].map { state in
+            (state, registry.makeGauge(name: "switchyard_outbox_deliveries", labels: [("state", state)],
+                                       help: "Notification deliveries in the outbox: pending (to be sent or retried) and failed for good."))
+        })
         reconcileRuns = Dictionary(uniqueKeysWithValues: ReconcileResult.allCases.map { result in
             (result, registry.makeCounter(name: "switchyard_reconcile_runs_total", labels: [("result", result.rawValue)],
                                           help: "Reconcile runs (manifests and admin API applies) by result."))
@@ -40,11 +65,17 @@ final class ControllerMetrics: Sendable {
         for kind in FailoverEvent.Kind.allCases { _ = failoverCounter(kind) }
     }
 
-    func reconciled(_ result: ReconcileResult, in duration: Duration, generation live: Int) {
+    func reconciled(_ result: ReconcileResult, in duration: Duration) {
         reconcileRuns[result]?.increment()
         reconcileDuration.record(duration)
-        generation.set(Double(live))
     }
+
+    /// The generation live now (set from the first moment, a restart included).
+    func published(generation live: Int) { generation.set(Double(live)) }
+
+    func storeError() { storeErrors.increment() }
+    func drifted() { drift.increment() }
+    func gitFetched(at time: Date) { gitLastFetch.set(time.timeIntervalSince1970) }
 
     func failover(_ kind: FailoverEvent.Kind) { failoverCounter(kind).increment() }
 
@@ -81,17 +112,22 @@ final class ControllerMetrics: Sendable {
         }
     }
 
-    /// The exposition text, with the DNS response and per-policy query counts brought up to date first.
-    func text(responses current: [Int], policies: [String: Int]) -> String {
+    /// The exposition text, with the DNS response and per-policy query counts and the outbox (when it
+    /// could be read) brought up to date first.
+    func text(responses current: [Int], policies: [PolicyID: Int], outbox counts: [String: Int]?) -> String {
         policyQueries.withLock { known in
-            for (subject, value) in policies {
-                var entry = known[subject] ?? (registry.makeCounter(name: "switchyard_policy_queries_total", labels: [("policy", subject)],
-                                                                    help: "Queries answered by each policy, UDP and TCP."), 0)
+            for (policy, value) in policies {
+                var entry = known[policy] ?? (registry.makeCounter(name: "switchyard_policy_queries_total",
+                                                                   labels: [("policy", policy.description)],
+                                                                   help: "Queries answered by each policy, UDP and TCP."), 0)
                 // A policy removed and added again starts a new count.
                 if value > entry.counted { entry.counter.increment(by: Int64(value - entry.counted)) }
                 entry.counted = value
-                known[subject] = entry
+                known[policy] = entry
             }
+        }
+        if let counts {
+            for (state, gauge) in outbox { gauge.set(Double(counts[state] ?? 0)) }
         }
         responsesCounted.withLock { counted in
             for (index, value) in current.enumerated() where index < 16 && value > counted[index] {

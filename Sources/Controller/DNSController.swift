@@ -1,291 +1,164 @@
 import Authority
-import DNSWire
 import Foundation
-import Hummingbird
 import Logging
 import Manifests
 import Model
 import Monitor
 import NIOCore
 import NIOPosix
-import Notify
-import Reconcile
 import Server
 import ServiceLifecycle
 import Store
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Wires manifests, the store, the health monitor, the snapshot, the DNS server, NOTIFY and the admin
-/// API together. One control loop takes, one at a time: manifest ticks (reconcile the manifests
-/// directory), health updates (rebuild answers, record events) and applies from the admin API. Every
-/// apply goes the same way: compile, plan against the live generation, refuse when stale or unsafe,
-/// store (one transaction), then snapshot, monitor targets and NOTIFY.
-public final class DNSController: Sendable {
-    public struct Configuration: Sendable {
-        public var manifests: [String]
-        public var dnsHost: String
-        public var dnsPort: Int
-        /// How often the manifests are read again (and drift undone).
-        public var interval: Duration
-        /// A MaxMind DB for geo regions that match continents and countries.
-        public var geoipDatabase: String?
-        public var dataDirectory: String
-        public var adminHost: String
-        public var adminPort: Int
-        public var tokenFile: String?
-        /// Fast-forward the manifests' git checkout from its upstream before each reconcile.
-        public var gitSync: Bool
-        /// How notifications are retried, and for how long.
-        public var notificationRetry: RetryPolicy
-        /// More than `flapLimit` events of one policy within `flapWindow` are held back for one summary.
-        public var flapLimit: Int
-        public var flapWindow: Duration
-
-        public init(manifests: [String], dnsHost: String, dnsPort: Int, interval: Duration, geoipDatabase: String? = nil,
-                    dataDirectory: String = ".switchyard", adminHost: String = "127.0.0.1", adminPort: Int = 8053,
-                    tokenFile: String? = nil, gitSync: Bool = false, notificationRetry: RetryPolicy = RetryPolicy(),
-                    flapLimit: Int = 5, flapWindow: Duration = .seconds(600)) {
-            self.flapLimit = flapLimit
-            self.flapWindow = flapWindow
-            self.gitSync = gitSync
-            self.notificationRetry = notificationRetry
-            self.manifests = manifests
-            self.dnsHost = dnsHost
-            self.dnsPort = dnsPort
-            self.interval = interval
-            self.geoipDatabase = geoipDatabase
-            self.dataDirectory = dataDirectory
-            self.adminHost = adminHost
-            self.adminPort = adminPort
-            self.tokenFile = tokenFile
-        }
-    }
-
-    public struct AdminUnavailable: Error, CustomStringConvertible {
-        let reason: String
-        public var description: String { "the admin API could not listen: \(reason)" }
-    }
-
+/// A controller: every long-running part a `Service` in one `ServiceGroup`, around the control loop.
+///
+/// ```
+/// DNSService ........... the listeners; answers from the current snapshot
+/// MonitorService ....... probes; health goes to the loop
+/// StoreWriter .......... health, events and delivery outcomes to SQLite, retried until stored
+/// SourceService ........ the manifests directory (every second) and git (every interval, bounded)
+/// ControlLoop .......... one task: input → ControlCore.step → effects
+/// TransferService ...... NOTIFY to secondaries
+/// NotificationService .. the outbox: email and webhooks
+/// AdminService ......... the admin API; applies go to the loop
+/// ```
+///
+/// They start in this order and a graceful shutdown (SIGTERM, SIGINT) stops them in reverse: the admin
+/// API first (requests in flight finish), the loop after what was queued, the DNS listeners last.
+public struct DNSController: Sendable {
     public struct InvalidManifests: Error, CustomStringConvertible {
-        public let diagnostics: [Diagnostic]
+        /// Every error, `file:line:column: …`.
+        public let errors: [String]
         public var description: String { "the manifests have errors and nothing was applied before; nothing to serve" }
     }
 
-    /// What the control loop reacts to, one at a time.
-    private enum Input {
-        /// Time to look at the manifests again; `full` every `interval` (git sync and drift), else only
-        /// whether the files changed.
-        case tick(full: Bool)
-        case health(HealthUpdate)
-        case apply(AdminAPI.ApplyRequest, CheckedContinuation<Result<AdminAPI.ApplyResult, AdminFailure>, Never>)
-    }
-
-    private let configuration: Configuration
+    private let configuration: ControllerConfiguration
     private let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) {
+    public init(configuration: ControllerConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Serves the last applied config at once (with the last known health), then reconciles the
-    /// manifests and follows every change of manifests or health until the task is cancelled. `onListening`
-    /// gets the DNS and admin ports once all sockets are bound. Throws `InvalidManifests` when nothing
-    /// was ever applied and the manifests have errors.
-    public func run(onListening: @Sendable (_ dns: Int, _ admin: Int) -> Void = { _, _ in }) async throws {
-        let geoip = try configuration.geoipDatabase.map { try GeoIPDatabase(path: $0) }
+    /// Serves the last applied config at once (with the last known health), then follows every change
+    /// of manifests and health until a shutdown signal. `onListening` gets the DNS and admin ports once
+    /// both are bound and a generation is served. Throws `DataDirectoryLock.Held` when another
+    /// controller uses the data directory, and `InvalidManifests` when nothing was ever applied and the
+    /// manifests have errors.
+    public func run(onListening: @escaping @Sendable (_ dns: Int, _ admin: Int) -> Void = { _, _ in }) async throws {
+        let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+        defer { withExtendedLifetime(lock) {} }
         let store = try Store(directory: configuration.dataDirectory)
         let token = try AdminToken.resolve(environment: ProcessInfo.processInfo.environment, tokenFile: configuration.tokenFile,
                                            dataDirectory: configuration.dataDirectory)
-        var watcher = ManifestWatcher(paths: configuration.manifests)
-        let live = LiveView()
-        let (inputs, input) = AsyncStream<Input>.makeStream()
+        let geoip = try configuration.geoipDatabase.map { try GeoIPDatabase(path: $0) }
+        let (core, first) = try bootstrap(store: store, geoip: geoip)
+        MemoryRelease.trim()
+
         let logger = logger
+        let inbox = ControlInbox()
+        if let first { inbox.send(.manifests(first.candidate)) }
+        let live = LiveView()
+        let metrics = ControllerMetrics()
+        let snapshots = SnapshotReference()
+        let readiness = Readiness(ready: onListening)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let monitor = try HealthMonitor(
             onResult: { key, result in
                 live.record(result, for: key)
                 logger.debug("probe", metadata: ["monitor": "\(key.monitor)", "endpoint": "\(key.value)", "result": "\(result)"])
             },
-            onUpdate: { input.yield(.health($0)) })
-        let metrics = ControllerMetrics()
-        var loop = ControlLoop(store: store, geoip: geoip, live: live, monitor: monitor, metrics: metrics, logger: logger)
-        loop.flapGuard = FlapGuard(limit: configuration.flapLimit, window: configuration.flapWindow.secondsValue)
-        try loop.restore()
-        // The digest of the manifests last read (nil when unreadable), and (attemptedAt) the generation
-        // live after the last attempt to apply them.
-        var manifestDigest: Int? = nil
-        if loop.generation == 0 {
-            // Nothing applied yet: the manifests must be valid now, or there is nothing to serve.
-            let (sources, problems) = watcher.changedSources() ?? ([], [])
-            let files = sources.map(SourceFile.init)
-            guard problems.isEmpty,
-                  case .success = loop.apply(files, revision: gitRevision(), baseGeneration: 0, checksum: nil, force: true, origin: "manifests")
-            else {
-                throw InvalidManifests(diagnostics: problems + ManifestCompiler.compile(sources).diagnostics)
-            }
-            manifestDigest = SourceFile.digest(files)
-        }
-        ControlLoop.releaseMemory()
+            onUpdate: { inbox.send(.health($0)) })
+        let writer = StoreWriter(store: store, metrics: metrics, logger: logger)
+        let notifications = NotificationService(settings: .init(retry: configuration.notificationRetry), store: store, writer: writer,
+                                                notifiers: { live.notifiers }, metrics: metrics, logger: logger)
+        let transfers = TransferService(sender: NotifySender(group: group, logger: logger), logger: logger)
+        let source = SourceService(
+            settings: .init(paths: configuration.manifests, interval: configuration.interval,
+                            git: configuration.gitSync.flatMap { mode in
+                                configuration.manifests.first.map { GitSync(directory: $0, mode: mode, timeout: configuration.gitTimeout) }
+                            },
+                            alreadySent: first?.fingerprint),
+            liveDigest: { live.digest }, send: { inbox.send($0) }, metrics: metrics, logger: logger)
+        let keyring = TSIGKeys.keyring(for: first?.zones ?? core.live.desired.zones, logger: logger)
+        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort, keyring: keyring),
+                               snapshots: snapshots, group: group, logger: logger)
+        let loop = ControlLoop(core: core, inbox: inbox, services: .init(
+            snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, notifications: notifications, source: source,
+            live: live, metrics: metrics, serving: { readiness.serving() }), logger: logger)
+        let admin = AdminService(host: configuration.adminHost, port: configuration.adminPort, token: token,
+                                 backend: .init(live: live, store: store, inbox: inbox, metrics: metrics, snapshots: snapshots,
+                                                responses: { server.responsesByRCode }),
+                                 logger: logger, listening: { readiness.admin(listeningOn: $0) })
 
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
-        let notifier = NotifySender(group: group, logger: logger)
-        loop.notifier = notifier
-        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort,
-                                                    keyring: TSIGKeys.keyring(for: loop.current, logger: logger)),
-                               snapshots: loop.snapshots, group: group, logger: logger)
-        let dnsPort: Int
+        let services: [any Service] = [DNSService(server: server, listening: { readiness.dns(listeningOn: $0) }),
+                                       MonitorService(monitor: monitor), writer, source, loop, transfers, notifications, admin]
+        let serviceGroup = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
+                                                             gracefulShutdownSignals: configuration.shutdownSignals, logger: logger))
         do {
-            dnsPort = try await server.start()
+            try await serviceGroup.run()
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
-        let snapshots = loop.snapshots
-        let backend = Backend(live: live, store: store, input: input, metrics: {
-            metrics.text(responses: server.responsesByRCode, policies: snapshots.load().policyQueryCounts())
-        })
-        let (adminPorts, adminPort) = AsyncStream<Int>.makeStream()
-        let admin = AdminServer.application(host: configuration.adminHost, port: configuration.adminPort, token: token,
-                                            backend: backend, logger: logger) { adminPort.yield($0) }
-        // Its own service group, so that stopping it is a graceful shutdown (in-flight requests finish).
-        let adminGroup = ServiceGroup(configuration: .init(services: [.init(service: admin)], logger: logger))
-        let adminTask = Task {
-            defer { adminPort.finish() }  // a failure to bind ends the wait below
-            try await adminGroup.run()
-        }
-        var adminIterator = adminPorts.makeAsyncIterator()
-        guard let boundAdmin = await adminIterator.next() else {
-            await server.stop()
-            try? await group.shutdownGracefully()
-            if case .failure(let error) = await adminTask.result { throw AdminUnavailable(reason: "\(error)") }
-            throw CancellationError()
-        }
-
-        monitor.start()
-        let notifications = NotificationWorker(store: store, live: live, retry: configuration.notificationRetry, metrics: metrics,
-                                               logger: logger)
-        let notifying = Task { await notifications.run() }
-        // File changes are noticed within a second (a content hash: works on every file system, and
-        // across git checkouts that replace files); git sync and drift every interval.
-        let ticker = Task { [interval = configuration.interval] in
-            let clock = ContinuousClock()
-            var nextFull = clock.now
-            while !Task.isCancelled {
-                let full = clock.now >= nextFull
-                if full { nextFull = clock.now + interval }
-                input.yield(.tick(full: full))
-                try? await Task.sleep(for: min(interval, .seconds(1)))
-            }
-        }
-        onListening(dnsPort, boundAdmin)
-        loop.notifyChangedZones(from: nil)
-        var attemptedAt = loop.generation
-
-        await withTaskCancellationHandler {
-            for await next in inputs {
-                switch next {
-                case .tick(let full):
-                    loop.sendDueSummaries()
-                    if full, configuration.gitSync, let failure = fastForward() {
-                        loop.fail("git sync failed; reconciling the checkout as it is", detail: [failure])
-                    }
-                    let files: [SourceFile]
-                    if let (sources, problems) = watcher.changedSources() {
-                        guard problems.isEmpty else {
-                            manifestDigest = nil
-                            loop.fail("the manifests cannot be read", detail: problems.map(\.description))
-                            continue
-                        }
-                        files = sources.map(SourceFile.init)
-                        manifestDigest = SourceFile.digest(files)
-                        // Exactly what is live (a restart on unchanged manifests): nothing to compile or plan.
-                        if manifestDigest == loop.sourcesDigest { continue }
-                    } else if full, manifestDigest != nil, loop.generation != attemptedAt, manifestDigest != loop.sourcesDigest {
-                        // In controller mode the manifests are the truth: a config applied from elsewhere is undone.
-                        logger.warning("drift: the live config is not the manifests'; applying the manifests again",
-                                       metadata: ["generation": "\(loop.generation)"])
-                        files = ManifestFiles.read(configuration.manifests).sources.map(SourceFile.init)
-                    } else {
-                        continue
-                    }
-                    _ = loop.apply(files, revision: gitRevision(), baseGeneration: loop.generation, checksum: nil, force: false,
-                                   origin: "manifests")
-                    attemptedAt = loop.generation
-                    ControlLoop.releaseMemory()
-                case .health(let update):
-                    loop.follow(update)
-                case .apply(let request, let reply):
-                    reply.resume(returning: loop.apply(request.sources, revision: request.revision, baseGeneration: request.baseGeneration,
-                                                       checksum: request.checksum, force: request.force, origin: "admin API"))
-                    ControlLoop.releaseMemory()
-                }
-            }
-        } onCancel: {
-            input.finish()
-        }
-        logger.info("shutting down: applies queued before the signal are done; closing the listeners")
-        ticker.cancel()
-        notifying.cancel()
-        await adminGroup.triggerGracefulShutdown()
-        _ = await adminTask.result
-        monitor.stop()
-        await server.stop()
         try? await group.shutdownGracefully()
     }
 
-    private func gitRevision() -> String? {
-        configuration.manifests.first.flatMap(GitCheckout.revision)
+    /// The first manifests, read at start because nothing was ever applied.
+    private struct FirstManifests {
+        var candidate: Candidate
+        var fingerprint: Int
+        var zones: [Zone]
     }
 
-    private func fastForward() -> String? {
-        configuration.manifests.first.flatMap(GitCheckout.fastForward)
-    }
-
-    /// The admin API's view of the controller.
-    private struct Backend: AdminBackend {
-        let live: LiveView
-        let store: Store
-        let input: AsyncStream<Input>.Continuation
-        let metrics: @Sendable () -> String
-
-        func state(withSources: Bool) -> AdminAPI.State {
-            withSources ? live.state { (try? store.latest())?.sources ?? [] } : live.state()
-        }
-
-        func apply(_ request: AdminAPI.ApplyRequest) async -> Result<AdminAPI.ApplyResult, AdminFailure> {
-            await withCheckedContinuation { reply in
-                if case .terminated = input.yield(.apply(request, reply)) {
-                    reply.resume(returning: .failure(AdminFailure(.serviceUnavailable, "the controller is shutting down")))
-                }
+    /// The core as the store left it: the last applied config, the last known health and the flap
+    /// guard's memory; and, when nothing was ever applied, the manifests to apply first (which must be
+    /// valid, or there is nothing to serve).
+    private func bootstrap(store: Store, geoip: GeoIPDatabase?) throws -> (ControlCore, FirstManifests?) {
+        let now = Timestamp(date: Date())
+        var live = ControlCore.Live()
+        if let latest = try store.latest() {
+            live.generation = latest.generation
+            if let desired = ManifestCompiler.compile(latest.sources.map(ManifestSource.init)).state {
+                live.desired = desired
+                live.revision = latest.revision
+                live.checksum = latest.checksum
+                live.appliedAt = Timestamp(date: latest.appliedAt)
+                live.digest = SourceFile.digest(latest.sources)
+                logger.info("serving the stored config", metadata: ["generation": "\(latest.generation)", "revision": "\(latest.revision ?? "-")"])
+            } else {
+                logger.error("the stored generation no longer compiles; serving nothing until the manifests apply",
+                             metadata: ["generation": "\(latest.generation)"])
             }
         }
-
-        func events(after sequence: Int) throws -> AdminAPI.Events {
-            AdminAPI.Events(events: try store.events(after: sequence).map { event in
-                AdminAPI.Event(sequence: event.sequence, id: event.id, time: AdminAPI.iso8601(event.time), kind: event.kind,
-                               subject: event.subject, summary: EventRecords.summary(event.body),
-                               deliveries: event.deliveries.map {
-                                   .init(notifier: $0.notifier, channel: $0.channel, state: $0.state, attempts: $0.attempts, lastError: $0.lastError)
-                               })
-            })
+        var health = HealthTable()
+        var since: [EndpointKey: Timestamp] = [:]
+        for stored in try store.health() {
+            health.set(stored.state, for: stored.endpoint)
+            since[stored.endpoint] = Timestamp(date: stored.since)
         }
-    }
-}
+        var flaps = FlapGuard(limit: configuration.flapLimit, window: configuration.flapWindow)
+        let history = try store.flapHistory(since: now.adding(.zero - configuration.flapWindow).date,
+                                            kinds: FailoverEvent.Kind.allCases.map(\.rawValue))
+        flaps.restore(history.compactMap { record in
+            PolicyID(record.subject).map { ($0, record.id, record.kind, Timestamp(date: record.time), record.held) }
+        }, now: now)
+        let core = ControlCore(settings: .init(geoip: geoip, interval: configuration.interval, flapLimit: configuration.flapLimit,
+                                               flapWindow: configuration.flapWindow, retain: configuration.retain),
+                               live: live, health: health, since: since, flaps: flaps, now: now,
+                               makeID: { UUID().uuidString.lowercased() })
+        guard live.generation == 0 else { return (core, nil) }
 
-extension SourceFile {
-    init(_ source: ManifestSource) {
-        self.init(path: source.path, text: String(decoding: source.bytes, as: UTF8.self))
-    }
-
-    /// Tells two sets of manifests apart within this process (paths and text).
-    static func digest(_ files: [SourceFile]) -> Int {
-        var hasher = Hasher()
-        for file in files {
-            hasher.combine(file.path)
-            hasher.combine(file.text)
+        let (sources, problems) = ManifestFiles.read(configuration.manifests)
+        let files = sources.map(SourceFile.init)
+        let candidate = Candidate.compiling(files, revision: configuration.manifests.first.flatMap(ManifestFiles.revision(of:)),
+                                            readProblems: problems)
+        switch candidate.compiled {
+        case .invalid(let errors):
+            throw InvalidManifests(errors: errors)
+        case .valid(let desired, _):
+            return (core, FirstManifests(candidate: candidate, fingerprint: SourceService.fingerprint(digest: candidate.digest, problems: []),
+                                         zones: desired.zones))
         }
-        return hasher.finalize()
     }
 }

@@ -1,44 +1,46 @@
-import Authority
+import AdminAPI
 import Foundation
 import Model
-import Store
 import Synchronization
 
-/// What the controller is doing now, for readers (the admin API) on other threads: the control loop
-/// publishes after every change, probes publish their results as they come.
+/// What the controller is doing now, for readers on other threads (the admin API, the source service):
+/// the control loop publishes after every step that changed something; probes publish their results as
+/// they come.
 final class LiveView: Sendable {
-    struct Applied: Sendable {
+    struct Published: Sendable {
         var generation = 0
         var revision: String?
-        var appliedAt: Date?
+        var appliedAt: Timestamp?
         var checksum: String?
+        /// The digest of the manifests known to be the live config.
+        var digest: Int?
         var serving: [AdminAPI.Serving] = []
         var health = HealthTable()
-        var since: [EndpointKey: Date] = [:]
+        var since: [EndpointKey: Timestamp] = [:]
         var lastError: AdminAPI.ReconcileError?
         var targets: [EndpointKey] = []
         var notifiers: [String: Notifier] = [:]
     }
 
-    private let applied = Mutex(Applied())
+    private let published = Mutex(Published())
     private let lastResults = Mutex<[EndpointKey: ProbeResult]>([:])
 
-    func update(_ change: (inout Applied) -> Void) { applied.withLock { change(&$0) } }
+    func publish(_ change: (inout Published) -> Void) { published.withLock { change(&$0) } }
     func record(_ result: ProbeResult, for key: EndpointKey) { lastResults.withLock { $0[key] = result } }
-    var generation: Int { applied.withLock { $0.generation } }
-    var notifiers: [String: Notifier] { applied.withLock { $0.notifiers } }
+    var generation: Int { published.withLock { $0.generation } }
+    var digest: Int? { published.withLock { $0.digest } }
+    var notifiers: [String: Notifier] { published.withLock { $0.notifiers } }
 
-    /// What the admin API shows; the manifests come from `sources` (the store), read only when asked.
-    func state(sources: () -> [SourceFile] = { [] }) -> AdminAPI.State {
-        let now = applied.withLock { $0 }
+    /// What the admin API shows, with the live config's manifests as `sources`.
+    func state(sources: [SourceFile] = []) -> AdminAPI.State {
+        let now = published.withLock { $0 }
         let results = lastResults.withLock { $0 }
         let health = now.targets.map { key in
             AdminAPI.EndpointHealth(monitor: key.monitor, endpoint: key.value.description,
                                     state: (now.health.states[key] ?? .unknown).rawValue,
-                                    since: now.since[key].map(AdminAPI.iso8601), lastResult: results[key]?.description)
+                                    since: now.since[key]?.iso8601, lastResult: results[key]?.description)
         }
-        return AdminAPI.State(generation: now.generation, revision: now.revision, appliedAt: now.appliedAt.map(AdminAPI.iso8601),
-                              checksum: now.checksum, sources: now.generation > 0 ? sources() : [], health: health, serving: now.serving,
-                              lastError: now.lastError)
+        return AdminAPI.State(generation: now.generation, revision: now.revision, appliedAt: now.appliedAt?.iso8601,
+                              checksum: now.checksum, sources: sources, health: health, serving: now.serving, lastError: now.lastError)
     }
 }

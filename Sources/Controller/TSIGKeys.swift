@@ -1,7 +1,7 @@
-import Authority
 import DNSWire
 import Foundation
 import Logging
+import Model
 import Server
 
 /// Where TSIG secrets come from: the environment variable `SWITCHYARD_TSIG_<NAME>`, NAME being the key
@@ -13,12 +13,12 @@ enum TSIGKeys {
         return "SWITCHYARD_TSIG_" + String(trimmed.uppercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
     }
 
-    /// The keys the zones in `snapshot` name, read from the environment. A key without a usable secret
-    /// is logged (by name, never by value) and left out, so transfers that need it are refused.
-    static func keyring(for snapshot: Snapshot, logger: Logger,
+    /// The keys `zones` name, read from the environment. A key without a usable secret is logged (by
+    /// name, never by value) and left out, so transfers that need it are refused.
+    static func keyring(for zones: [Zone], logger: Logger,
                         environment: [String: String] = ProcessInfo.processInfo.environment) -> TSIGKeyring {
         var secrets: [Name: [UInt8]] = [:]
-        let names = Set(snapshot.zones.values.flatMap { $0.secondaries.compactMap(\.tsigKey) })
+        let names = Set(zones.flatMap { $0.secondaries.compactMap(\.tsigKey) })
         for keyName in names.sorted() {
             let variable = variable(for: keyName)
             guard let name = try? Name(keyName), let text = environment[variable],

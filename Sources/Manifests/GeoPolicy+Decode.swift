@@ -183,10 +183,10 @@ extension DocumentDecoder {
         guard let name = text(node, path, "the name of a FailoverPolicy or WeightedPolicy") else { return nil }
         let failover = catalog.failoverPolicies[name]
         let weighted = catalog.weightedPolicies[name]
-        let used: (kind: Kind, type: PolicyRecordType)
+        let used: (id: PolicyID, type: PolicyRecordType)
         switch (failover, weighted) {
-        case (let policy?, nil): used = (.failoverPolicy, policy.target.type)
-        case (nil, let policy?): used = (.weightedPolicy, policy.target.type)
+        case (let policy?, nil): used = (PolicyID(.failover, name), policy.target.type)
+        case (nil, let policy?): used = (PolicyID(.weighted, name), policy.target.type)
         case (_?, _?):
             error(node, path, "\"\(name)\" names both a FailoverPolicy and a WeightedPolicy",
                   allowed: "rename one of them so use: is unambiguous")
@@ -206,10 +206,10 @@ extension DocumentDecoder {
             return nil
         }
         guard used.type == common.type else {
-            error(node, path, "\(used.kind.rawValue)/\(name) answers \(used.type.rawValue), this policy \(common.type.rawValue)",
+            error(node, path, "\(used.id) answers \(used.type.rawValue), this policy \(common.type.rawValue)",
                   allowed: "use: names a policy of the same type")
             return nil
         }
-        return .use(kind: used.kind, name: name)
+        return .use(used.id)
     }
 }

@@ -13,6 +13,16 @@ public struct ManifestSource: Sendable {
     public init(path: String, text: String) {
         self.init(path: path, bytes: Array(text.utf8))
     }
+
+    public init(_ file: SourceFile) {
+        self.init(path: file.path, text: file.text)
+    }
+}
+
+extension SourceFile {
+    public init(_ source: ManifestSource) {
+        self.init(path: source.path, text: String(decoding: source.bytes, as: UTF8.self))
+    }
 }
 
 /// What compiling a set of manifests gives: the desired state when there is no error, and every

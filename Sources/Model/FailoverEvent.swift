@@ -16,8 +16,7 @@ public struct FailoverEvent: Hashable, Sendable {
     /// Unique; the notifier's idempotency key.
     public var id: String
     public var kind: Kind
-    /// `Kind/name` of the policy.
-    public var policy: String
+    public var policy: PolicyID
     /// The zone's manifest name, the owner and the type answered.
     public var zone: String
     public var owner: Name
@@ -30,7 +29,7 @@ public struct FailoverEvent: Hashable, Sendable {
     public var causes: [HealthChange]
     public var time: Timestamp
 
-    public init(id: String, kind: Kind, policy: String, zone: String, owner: Name, type: PolicyRecordType,
+    public init(id: String, kind: Kind, policy: PolicyID, zone: String, owner: Name, type: PolicyRecordType,
                 region: String? = nil, before: ServedEndpoints, after: ServedEndpoints, causes: [HealthChange],
                 time: Timestamp) {
         self.id = id

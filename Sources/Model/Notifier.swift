@@ -3,6 +3,8 @@ public struct Notifier: Hashable, Sendable {
     /// The events a notifier can subscribe to.
     public enum Event: String, CaseIterable, Hashable, Sendable, Comparable {
         case failover, failback, allDown, recovered, reconcileFailed
+        /// The live config was not the manifests' (applied from elsewhere) and was put back.
+        case drift
         public static func < (lhs: Event, rhs: Event) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 

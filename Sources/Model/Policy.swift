@@ -172,8 +172,8 @@ public struct GeoPolicy: Hashable, Sendable {
     /// A region answers with its own endpoints or hands the question to another policy.
     public enum RegionAnswer: Hashable, Sendable {
         case endpoints([Endpoint])
-        /// A FailoverPolicy or WeightedPolicy, by kind and name.
-        case use(kind: Kind, name: String)
+        /// A FailoverPolicy or WeightedPolicy.
+        case use(PolicyID)
     }
 
     public var name: String

@@ -6,6 +6,11 @@ import Model
 public struct HealthUpdate: Sendable {
     public let health: HealthTable
     public let changes: [HealthChange]
+
+    public init(health: HealthTable, changes: [HealthChange]) {
+        self.health = health
+        self.changes = changes
+    }
 }
 
 /// Probes every target on its schedule and reports each change of verdict. One thread does all the

@@ -7,6 +7,9 @@ public enum EmailMessage {
     /// `[switchyard] FAILOVER www.example.com A: primary (192.0.2.1) → secondary (198.51.100.1)`.
     public static func subject(_ event: EventBody) -> String {
         if event.kind == "reconcileFailed" { return "[switchyard] RECONCILE FAILED: \(event.error ?? "")" }
+        if event.kind == "drift" {
+            return "[switchyard] DRIFT put back: \(event.detail?.count ?? 0) changes from elsewhere undone (\(event.before ?? "") → \(event.after ?? ""))"
+        }
         if event.kind == "summary" {
             return "[switchyard] FLAPPING \(event.policy ?? ""): \(event.detail?.count ?? 0) events held back; now \(event.after ?? "")"
         }
@@ -24,6 +27,10 @@ public enum EmailMessage {
             lines.append("A reconcile failed; the last good generation (\(event.generation)) keeps serving.")
             lines.append("")
             lines.append("Error: \(event.error ?? "")")
+            lines += (event.detail ?? []).map { "  \($0)" }
+        } else if event.kind == "drift" {
+            lines.append("The live config (\(event.before ?? "")) was not the manifests': it had been applied from elsewhere.")
+            lines.append("The manifests were applied again as \(event.after ?? ""), changing:")
             lines += (event.detail ?? []).map { "  \($0)" }
         } else {
             lines += ["Policy:  \(event.policy ?? "")" + (event.region.map { ", region \($0)" } ?? ""),

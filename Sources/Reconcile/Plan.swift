@@ -38,10 +38,71 @@ public struct Plan: Hashable, Sendable {
         }
     }
 
-    /// A safety rule the plan breaks: applying it needs `--force`.
-    public struct Refusal: Hashable, Sendable {
-        public var zone: String
-        public var reason: String
+    /// A safety rule the plan breaks, with its numbers: applying it needs `--force`.
+    public enum Refusal: Hashable, Sendable, CustomStringConvertible {
+        /// The zone goes away with its records.
+        case zoneDeleted(zone: String, records: Int)
+        /// The apex NS set changes.
+        case apexNameserversChanged(zone: String, from: [String], to: [String])
+        /// More than `Planner.maximumChangedShare` of a guarded zone's records are deleted or updated;
+        /// `sets` names the record sets touched.
+        case recordsChanged(zone: String, changed: Int, total: Int, sets: [String])
+        /// More than `Planner.maximumChangedShare` of a guarded zone's traffic policies are deleted or changed.
+        case policiesChanged(zone: String, changed: Int, total: Int, policies: [String])
+        /// Every traffic policy of a zone that stays is deleted.
+        case allPoliciesDeleted(zone: String, policies: [String])
+
+        /// A name for the rule, stable in JSON.
+        public var rule: String {
+            switch self {
+            case .zoneDeleted: "zoneDeleted"
+            case .apexNameserversChanged: "apexNameserversChanged"
+            case .recordsChanged: "recordsChanged"
+            case .policiesChanged: "policiesChanged"
+            case .allPoliciesDeleted: "allPoliciesDeleted"
+            }
+        }
+
+        public var zone: String {
+            switch self {
+            case .zoneDeleted(let zone, _), .apexNameserversChanged(let zone, _, _), .recordsChanged(let zone, _, _, _),
+                 .policiesChanged(let zone, _, _, _), .allPoliciesDeleted(let zone, _): zone
+            }
+        }
+
+        /// How many of how many things the rule counted, where it counts.
+        public var counts: (changed: Int, total: Int)? {
+            switch self {
+            case .zoneDeleted(_, let records): (records, records)
+            case .apexNameserversChanged: nil
+            case .recordsChanged(_, let changed, let total, _), .policiesChanged(_, let changed, let total, _): (changed, total)
+            case .allPoliciesDeleted(_, let policies): (policies.count, policies.count)
+            }
+        }
+
+        /// A sentence for people: what the plan does, with the numbers.
+        public var description: String {
+            let limit = Int(Planner.maximumChangedShare * 100)
+            switch self {
+            case .zoneDeleted(let zone, let records):
+                return "deletes zone \(zone) and its \(records) records"
+            case .apexNameserversChanged(let zone, let from, let to):
+                return "changes the apex NS set of \(zone): \(from.joined(separator: ", ")) → \(to.joined(separator: ", "))"
+            case .recordsChanged(let zone, let changed, let total, let sets):
+                return "deletes or updates \(changed) of the \(total) records of \(zone) (\(changed * 100 / total)%, more than \(limit)%): "
+                    + Self.list(sets)
+            case .policiesChanged(let zone, let changed, let total, let policies):
+                return "deletes or changes \(changed) of the \(total) traffic policies of \(zone) (\(changed * 100 / total)%, more than \(limit)%): "
+                    + Self.list(policies)
+            case .allPoliciesDeleted(let zone, let policies):
+                return "deletes every traffic policy of \(zone) (\(policies.count)): " + Self.list(policies)
+            }
+        }
+
+        /// The first ten names, then how many more.
+        private static func list(_ names: [String]) -> String {
+            names.prefix(10).joined(separator: ", ") + (names.count > 10 ? " and \(names.count - 10) more" : "")
+        }
     }
 
     /// The live generation the plan was computed against (0: nothing applied yet).

@@ -19,7 +19,7 @@ public enum PlanRenderer {
             for serving in plan.serving { out += "  \(serving.policy): \(serving.answer)\n" }
         }
         for refusal in plan.refusals {
-            out += paint("refused without --force: \(refusal.reason)", "1;31") + "\n"
+            out += paint("refused without --force: \(refusal)", "1;31") + "\n"
         }
         out += "Plan: \(plan.summary). Checksum: \(plan.checksum)\n"
         return out
@@ -29,7 +29,7 @@ public enum PlanRenderer {
         var out = "**Switchyard plan** against generation \(plan.baseGeneration)"
             + (plan.baseRevision.map { " (`\($0)`)" } ?? "") + ": \(plan.isEmpty ? "no changes" : plan.summary)"
             + " · checksum `\(plan.checksum)`\n"
-        for refusal in plan.refusals { out += "\n> [!WARNING]\n> Refused without `--force`: \(refusal.reason)\n" }
+        for refusal in plan.refusals { out += "\n> [!WARNING]\n> Refused without `--force`: \(refusal)\n" }
         if !plan.isEmpty {
             out += "\n<details><summary>Changes (\(plan.changes.count))</summary>\n\n```diff\n"
             for change in plan.changes {
@@ -65,7 +65,11 @@ public enum PlanRenderer {
                 ] as [String: Any]
             },
             "serving": plan.serving.map { ["policy": $0.policy, "answer": $0.answer] },
-            "refusals": plan.refusals.map { ["zone": $0.zone, "reason": $0.reason] },
+            "refusals": plan.refusals.map { refusal in
+                var object: [String: Any] = ["rule": refusal.rule, "zone": refusal.zone, "reason": refusal.description]
+                if let counts = refusal.counts { object["changed"] = counts.changed; object["total"] = counts.total }
+                return object
+            },
         ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"

@@ -6,9 +6,11 @@ import Model
 /// with their record sets, monitors, failover, weighted and geo policies, notifiers; by name within a
 /// kind, record sets in canonical order), so the same two configs always give the same plan.
 public enum Planner {
-    /// A zone of at least this many records is guarded by `maximumChangedShare`.
+    /// A zone of at least this many records (or traffic policies) is guarded by `maximumChangedShare`,
+    /// as octoDNS guards providers of 10 records or more: in a smaller zone every edit is a large share.
     public static let guardedZoneSize = 10
-    /// The largest share of a guarded zone's records a plan may delete or update without `--force`.
+    /// The largest share of a guarded zone's records, or of its traffic policies, that a plan may delete
+    /// or change without `--force`.
     public static let maximumChangedShare = 0.3
 
     public static func plan(from live: DesiredState?, to desired: DesiredState, baseGeneration: Int,
@@ -30,8 +32,9 @@ public enum Planner {
         for zone in live.zones where !desiredZoneNames.contains(zone.name) {
             diff(Resources.zone(zone), nil, into: &changes)
             changes += diffRecords(zone, nil).changes
-            refusals.append(Plan.Refusal(zone: zone.name, reason: "deletes zone \(zone.name) and its \(recordCount(zone)) records"))
+            refusals.append(.zoneDeleted(zone: zone.name, records: recordCount(zone)))
         }
+        refusals += policySafety(live: live, desired: desired, keptZones: desiredZoneNames)
         diffKind(live.monitors, desired.monitors, name: \.name, resource: Resources.monitor, into: &changes)
         diffKind(live.failoverPolicies, desired.failoverPolicies, name: \.name, resource: Resources.failover, into: &changes)
         diffKind(live.weightedPolicies, desired.weightedPolicies, name: \.name, resource: Resources.weighted, into: &changes)
@@ -134,15 +137,42 @@ public enum Planner {
     private static func safety(old: Zone, new: Zone, touched: [(set: String, records: Int)]) -> [Plan.Refusal] {
         var refusals: [Plan.Refusal] = []
         if old.nameservers != new.nameservers {
-            refusals.append(Plan.Refusal(zone: old.name, reason: "changes the apex NS set of \(old.name): "
-                + "\(old.nameservers.map(\.description).joined(separator: ", ")) → \(new.nameservers.map(\.description).joined(separator: ", "))"))
+            refusals.append(.apexNameserversChanged(zone: old.name, from: old.nameservers.map(\.description),
+                                                    to: new.nameservers.map(\.description)))
         }
         let total = recordCount(old)
         let records = touched.reduce(0) { $0 + $1.records }
         if total >= guardedZoneSize, Double(records) > Double(total) * maximumChangedShare {
-            let shown = touched.prefix(10).map(\.set).joined(separator: ", ") + (touched.count > 10 ? " and \(touched.count - 10) more" : "")
-            refusals.append(Plan.Refusal(zone: old.name, reason: "deletes or updates \(records) of the \(total) records of \(old.name) "
-                + "(\(records * 100 / total)%, more than \(Int(maximumChangedShare * 100))%): \(shown)"))
+            refusals.append(.recordsChanged(zone: old.name, changed: records, total: total, sets: touched.map(\.set)))
+        }
+        return refusals
+    }
+
+    /// The rules on traffic policies, for each zone that stays: every live policy of the zone deleted,
+    /// or more than `maximumChangedShare` of a guarded zone's policies deleted or changed. A policy moved
+    /// to another zone counts as deleted from its old one.
+    private static func policySafety(live: DesiredState, desired: DesiredState, keptZones: Set<String>) -> [Plan.Refusal] {
+        let wanted = Dictionary(desired.policyResources.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var byZone: [String: (total: Int, deleted: [PolicyID], changed: [PolicyID])] = [:]
+        for policy in live.policyResources where keptZones.contains(policy.zone) {
+            var counts = byZone[policy.zone] ?? (0, [], [])
+            counts.total += 1
+            switch wanted[policy.id] {
+            case nil: counts.deleted.append(policy.id)
+            case let new? where new.zone != policy.zone: counts.deleted.append(policy.id)
+            case let new? where new.value != policy.value: counts.changed.append(policy.id)
+            default: break
+            }
+            byZone[policy.zone] = counts
+        }
+        var refusals: [Plan.Refusal] = []
+        for (zone, counts) in byZone.sorted(by: { $0.key < $1.key }) {
+            let touched = (counts.deleted + counts.changed).sorted().map(\.description)
+            if counts.deleted.count == counts.total {
+                refusals.append(.allPoliciesDeleted(zone: zone, policies: touched))
+            } else if counts.total >= guardedZoneSize, Double(touched.count) > Double(counts.total) * maximumChangedShare {
+                refusals.append(.policiesChanged(zone: zone, changed: touched.count, total: counts.total, policies: touched))
+            }
         }
         return refusals
     }
@@ -161,5 +191,14 @@ public enum Planner {
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
+    }
+}
+
+extension DesiredState {
+    /// Every traffic policy as the safety rules compare them: identity, zone, and the whole value.
+    fileprivate var policyResources: [(id: PolicyID, zone: String, value: AnyHashable)] {
+        failoverPolicies.map { ($0.id, $0.target.zone, AnyHashable($0)) }
+            + weightedPolicies.map { ($0.id, $0.target.zone, AnyHashable($0)) }
+            + geoPolicies.map { ($0.id, $0.target.zone, AnyHashable($0)) }
     }
 }

@@ -61,7 +61,7 @@ enum Resources {
     }
 
     static func failover(_ policy: FailoverPolicy) -> Resource {
-        Resource(identity: "FailoverPolicy/\(policy.name)", fields: target(policy.target)
+        Resource(identity: policy.id.description, fields: target(policy.target)
             + policy.tiers.map { ("tiers.\($0.name)", endpoints($0.endpoints)) }
             + [("tiers", list(policy.tiers.map(\.name))),
                ("whenAllDown", policy.whenAllDown.rawValue),
@@ -71,7 +71,7 @@ enum Resources {
     }
 
     static func weighted(_ policy: WeightedPolicy) -> Resource {
-        Resource(identity: "WeightedPolicy/\(policy.name)", fields: target(policy.target) + [
+        Resource(identity: policy.id.description, fields: target(policy.target) + [
             ("answers", String(policy.answers)),
             ("endpoints", endpoints(policy.endpoints, weights: true)),
             ("whenAllDown", policy.whenAllDown.rawValue),
@@ -80,7 +80,7 @@ enum Resources {
     }
 
     static func geo(_ policy: GeoPolicy) -> Resource {
-        Resource(identity: "GeoPolicy/\(policy.name)", fields: target(policy.target)
+        Resource(identity: policy.id.description, fields: target(policy.target)
             + policy.networks.map { ("networks.\($0.name)", list($0.prefixes.map(\.description))) }
             + policy.regions.map { region in
                 var match: [String] = []
@@ -90,7 +90,7 @@ enum Resources {
                 if !region.networks.isEmpty { match.append("networks \(list(region.networks))") }
                 let answer = switch region.answer {
                 case .endpoints(let list): endpoints(list)
-                case .use(let kind, let name): "use \(kind.rawValue)/\(name)"
+                case .use(let policy): "use \(policy)"
                 }
                 return ("regions.\(region.name)", "\(match.joined(separator: "; ")) → \(answer)")
             }

@@ -18,11 +18,12 @@ public final class NotifySender: Sendable {
     }
 
     /// Tells `secondary` that `origin` is now at `serial`. Returns true once acknowledged, false after
-    /// the last attempt; never throws.
+    /// the last attempt or when the task is cancelled (a newer serial replaces it); never throws.
     @discardableResult
     public func notify(origin: Name, serial: UInt32, secondary: (address: IPAddress, port: UInt16)) async -> Bool {
         var timeout = Self.firstTimeout
         for attempt in 1...Self.attempts {
+            if Task.isCancelled { return false }
             do {
                 let rcode = try await send(origin: origin, serial: serial, to: secondary, timeout: timeout)
                 logger.info("NOTIFY acknowledged", metadata: [
@@ -80,7 +81,11 @@ public final class NotifySender: Sendable {
         var buffer = channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer)).get()
-        return try await acknowledged.futureResult.get()
+        return try await withTaskCancellationHandler {
+            try await acknowledged.futureResult.get()
+        } onCancel: {
+            acknowledged.fail(CancellationError())
+        }
     }
 }
 

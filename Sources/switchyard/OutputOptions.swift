@@ -16,4 +16,9 @@ struct OutputOptions: ParsableArguments {
     var useColor: Bool {
         isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
     }
+
+    /// The same rule for what goes to standard error.
+    static var standardErrorIsColored: Bool {
+        isatty(STDERR_FILENO) == 1 && getenv("NO_COLOR") == nil
+    }
 }

@@ -79,7 +79,7 @@ struct FailoverEventTests {
 
     @Test func failoverFailbackAllDownRecovered() throws {
         let failover = events(from: [], to: ["192.0.2.1"], changed: [Self.change("192.0.2.1", to: .down)])
-        let event = try #require(failover.first { $0.policy == "FailoverPolicy/www" })
+        let event = try #require(failover.first { $0.policy == PolicyID(.failover, "www") })
         #expect(event.kind == .failover && event.id.hasPrefix("event-"))
         #expect(event.owner == (try Name("www.example.com.")) && event.type == .a && event.zone == "example.com")
         #expect(event.before.description == "primary (192.0.2.1)")
@@ -87,20 +87,20 @@ struct FailoverEventTests {
         #expect(event.causes == [Self.change("192.0.2.1", to: .down)])
 
         let failback = events(from: ["192.0.2.1"], to: [], changed: [Self.change("192.0.2.1", to: .up)])
-        #expect(failback.first { $0.policy == "FailoverPolicy/www" }?.kind == .failback)
+        #expect(failback.first { $0.policy == PolicyID(.failover, "www") }?.kind == .failback)
 
         let allDown = events(from: ["192.0.2.1"], to: ["192.0.2.1", "198.51.100.1"], changed: [Self.change("198.51.100.1", to: .down)])
-        let down = try #require(allDown.first { $0.policy == "FailoverPolicy/www" })
+        let down = try #require(allDown.first { $0.policy == PolicyID(.failover, "www") })
         #expect(down.kind == .allDown)
         #expect(down.after.description == "failsafe: primary (192.0.2.1)")
 
         let recovered = events(from: ["192.0.2.1", "198.51.100.1"], to: ["192.0.2.1"], changed: [Self.change("198.51.100.1", to: .up)])
-        #expect(recovered.first { $0.policy == "FailoverPolicy/www" }?.kind == .recovered)
+        #expect(recovered.first { $0.policy == PolicyID(.failover, "www") }?.kind == .recovered)
     }
 
     @Test func weightedMovesAndNodata() throws {
         let out = events(from: [], to: ["192.0.2.11"], changed: [Self.change("192.0.2.11", to: .down)])
-        #expect(out.map(\.policy) == ["WeightedPolicy/api"])
+        #expect(out.map(\.policy) == [PolicyID(.weighted, "api")])
         #expect(out.first?.kind == .failover)
         #expect(out.first?.after.description == "192.0.2.10")
 
@@ -114,7 +114,7 @@ struct FailoverEventTests {
         // The office region's only endpoint fails: it falls back to the default region's answer.
         let office = events(from: [], to: ["10.20.0.10"], changed: [Self.change("10.20.0.10", to: .down)])
         #expect(office.count == 1)
-        #expect(office.first?.policy == "GeoPolicy/geo" && office.first?.region == "office" && office.first?.kind == .failover)
+        #expect(office.first?.policy == PolicyID(.geo, "geo") && office.first?.region == "office" && office.first?.kind == .failover)
         #expect(office.first?.after.description == "192.0.2.50, 192.0.2.51")
 
         // With the office already on the default's answer, a default change is reported once, by the default.
@@ -123,7 +123,7 @@ struct FailoverEventTests {
 
         // The region that uses www is www's to report, not the geo policy's.
         let www = events(from: [], to: ["192.0.2.1"], changed: [])
-        #expect(www.map(\.policy) == ["FailoverPolicy/www"])
+        #expect(www.map(\.policy) == [PolicyID(.failover, "www")])
     }
 
     @Test func noEventWithoutAServedChange() {

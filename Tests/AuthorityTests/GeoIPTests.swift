@@ -58,7 +58,7 @@ struct GeoIPTests {
             .init(name: "americas", continents: ["NA", "SA"], answer: .endpoints([endpoint("10.0.0.3")])),
             .init(name: "rest", isDefault: true, answer: .endpoints([endpoint("10.0.0.9")])),
         ])
-        let geo = GeoEvaluator.evaluate(policy, health: .allUnknown) { _, _ in nil }
+        let geo = GeoEvaluator.evaluate(policy, health: .allUnknown) { _ in nil }
         func region(_ address: String) -> (String, UInt8) {
             let (answer, scope) = geo.answer(for: IPAddress(address)!, geoip: database)
             guard case .all(let values) = answer.selection else { return ("?", scope) }

@@ -121,13 +121,11 @@ struct PolicyEvaluationTests {
         ], regions: [
             .init(name: "office", networks: ["office"], answer: .endpoints([Self.endpoint("10.20.0.10")])),
             .init(name: "lab", networks: ["lab"], answer: .endpoints([Self.endpoint("10.20.5.10")])),
-            .init(name: "europe", continents: ["EU"], answer: .use(kind: .failoverPolicy, name: "www")),
+            .init(name: "europe", continents: ["EU"], answer: .use(PolicyID(.failover, "www"))),
             .init(name: "default", isDefault: true, answer: .endpoints([Self.endpoint("203.0.113.10")])),
         ])
         let used = FailoverEvaluator.evaluate(Self.failover, health: .allUnknown)
-        let geo = GeoEvaluator.evaluate(policy, health: .allUnknown) { kind, name in
-            kind == .failoverPolicy && name == "www" ? used : nil
-        }
+        let geo = GeoEvaluator.evaluate(policy, health: .allUnknown) { $0 == PolicyID(.failover, "www") ? used : nil }
         func served(_ address: String) -> ([EndpointValue], UInt8) {
             let (answer, scope) = geo.answer(for: IPAddress(address)!)
             guard case .all(let values) = answer.selection else { return ([], scope) }
@@ -141,7 +139,7 @@ struct PolicyEvaluationTests {
         #expect(geo.answer(for: nil).answer == geo.defaultAnswer)
 
         // The office down: its clients get the default region's answer, degraded.
-        let officeDown = GeoEvaluator.evaluate(policy, health: Self.health(down: ["10.20.0.10"])) { _, _ in used }
+        let officeDown = GeoEvaluator.evaluate(policy, health: Self.health(down: ["10.20.0.10"])) { _ in used }
         let fallback = officeDown.answer(for: IPAddress("10.20.1.1")!).answer
         #expect(fallback.selection == .all(Self.values(["203.0.113.10"])))
         #expect(fallback.isDegraded && fallback.ttl == 30)

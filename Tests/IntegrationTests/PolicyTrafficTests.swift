@@ -114,7 +114,7 @@ struct PolicyTrafficTests {
         snapshots.store(Snapshot.build(state, health: .allUnknown, previous: snapshots.load(), now: 3))
         #expect(try answer() == ["127.0.0.1"])
         // Every answer counted for the policy, cached ones too, across the snapshots.
-        #expect(snapshots.load().policyQueryCounts()["FailoverPolicy/www"] == 5)
+        #expect(snapshots.load().policyQueryCounts()[PolicyID(.failover, "www")] == 5)
         await server.stop()
         try await group.shutdownGracefully()
     }

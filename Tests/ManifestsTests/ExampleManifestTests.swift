@@ -79,7 +79,7 @@ struct ExampleManifestTests {
         #expect(geo.networks[0].prefixes.map(\.description) == ["10.20.0.0/16", "2001:db8:20::/48"])
         #expect(geo.regions.map(\.name) == ["office", "europe", "default"])
         #expect(geo.regions[1].countries == ["NO", "CH"])
-        #expect(geo.regions[1].answer == .use(kind: .failoverPolicy, name: "www"))
+        #expect(geo.regions[1].answer == .use(PolicyID(.failover, "www")))
         #expect(geo.regions[2].isDefault)
     }
 

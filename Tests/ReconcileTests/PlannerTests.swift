@@ -124,15 +124,49 @@ struct PlannerTests {
         #expect(Planner.plan(from: before, to: try Self.state(three), baseGeneration: 1).refusals.isEmpty)
         let four = three.replacingOccurrences(of: "{name: d, type: A, values: [192.0.2.7]}", with: "{name: d, type: A, values: [192.0.2.77]}")
         let refused = Planner.plan(from: before, to: try Self.state(four), baseGeneration: 1).refusals
-        #expect(refused.map(\.reason) == ["deletes or updates 4 of the 10 records of example.com (40%, more than 30%): a A, b A, c A, d A"])
+        #expect(refused.map(\.description) == ["deletes or updates 4 of the 10 records of example.com (40%, more than 30%): a A, b A, c A, d A"])
 
         let ns = Self.base.replacingOccurrences(of: "nameservers: [ns1, ns2]", with: "nameservers: [ns1, ns3]")
-        #expect(Planner.plan(from: before, to: try Self.state(ns), baseGeneration: 1).refusals.map(\.reason)
+        #expect(Planner.plan(from: before, to: try Self.state(ns), baseGeneration: 1).refusals.map(\.description)
                 == ["changes the apex NS set of example.com: ns1.example.com., ns2.example.com. → ns1.example.com., ns3.example.com."])
 
         let noZone = DesiredState(monitors: before.monitors, notifiers: before.notifiers)
-        #expect(Planner.plan(from: before, to: noZone, baseGeneration: 1).refusals.map(\.reason)
+        #expect(Planner.plan(from: before, to: noZone, baseGeneration: 1).refusals.map(\.description)
                 == ["deletes zone example.com and its 10 records"])
+    }
+
+    @Test func largePolicyChangesAndDeletingEveryPolicyAreRefused() throws {
+        // Seven weighted policies more make ten in example.com.
+        func withPolicies(ttls: [Int]) -> String {
+            Self.base + ttls.enumerated().map { index, ttl in
+                "\n---\napiVersion: switchyard.io/v1\nkind: WeightedPolicy\nmetadata: {name: w\(index)}\n"
+                    + "spec: {zone: example.com, name: w\(index), type: A, ttl: \(ttl), endpoints: [{address: 127.0.1.\(index + 1)}]}"
+            }.joined()
+        }
+        let before = try Self.state(withPolicies(ttls: Array(repeating: 60, count: 7)))
+        // 3 of 10 changed: allowed. 4 of 10 (3 changed, one deleted): refused, with the numbers and names.
+        let three = try Self.state(withPolicies(ttls: [30, 30, 30, 60, 60, 60, 60]))
+        #expect(Planner.plan(from: before, to: three, baseGeneration: 1).refusals.isEmpty)
+        var four = try Self.state(withPolicies(ttls: [30, 30, 30, 60, 60, 60, 60]))
+        four.geoPolicies = []
+        let refused = Planner.plan(from: before, to: four, baseGeneration: 1).refusals
+        #expect(refused == [.policiesChanged(zone: "example.com", changed: 4, total: 10,
+                                             policies: ["GeoPolicy/geo", "WeightedPolicy/w0", "WeightedPolicy/w1", "WeightedPolicy/w2"])])
+        #expect(refused.map(\.description) == ["deletes or changes 4 of the 10 traffic policies of example.com (40%, more than 30%): "
+                                               + "GeoPolicy/geo, WeightedPolicy/w0, WeightedPolicy/w1, WeightedPolicy/w2"])
+
+        // Every policy of a zone that stays, however few: refused. The zone's records are untouched.
+        let small = try Self.state(Self.base)
+        var none = small
+        none.failoverPolicies = []
+        none.weightedPolicies = []
+        none.geoPolicies = []
+        #expect(Planner.plan(from: small, to: none, baseGeneration: 1).refusals
+                == [.allPoliciesDeleted(zone: "example.com", policies: ["FailoverPolicy/shop", "GeoPolicy/geo", "WeightedPolicy/lb"])])
+        // One of three changed in a small zone is an everyday edit.
+        var edited = small
+        edited.weightedPolicies[0].target.ttl = 30
+        #expect(Planner.plan(from: small, to: edited, baseGeneration: 1).refusals.isEmpty)
     }
 
     @Test func checksumFollowsContentOnly() throws {

@@ -1,11 +1,10 @@
+import AdminAPI
 import ArgumentParser
 import Authority
-import Controller
 import Foundation
 import Manifests
 import Model
 import Reconcile
-import Store
 
 /// `switchyard reconcile`: plans the manifests against the controller's live state and applies the plan.
 struct ReconcileCommand: AsyncParsableCommand {
@@ -17,11 +16,13 @@ struct ReconcileCommand: AsyncParsableCommand {
             field, - delete, and what each policy would serve now given live health) with its checksum, and \
             applies it unless --dry-run. The apply sends the whole config with the generation it was planned \
             against; the controller refuses it if anything was applied in between (409). A plan that deletes \
-            or updates more than 30% of a zone's records (zones of 10 or more), changes the apex NS set or \
-            deletes a zone is refused unless --force. With --checksum, the plan is applied only if it is \
-            exactly the one reviewed. Exit codes: 0 no changes (or applied), 2 changes present (only with \
-            --detailed-exitcode), 1 error: invalid manifests (nothing is applied), refused or stale plan, \
-            unreachable controller.
+            or updates more than 30% of a zone's records (zones of 10 or more), deletes or changes more than \
+            30% of a zone's traffic policies (zones of 10 or more) or every one of them, changes the apex NS \
+            set or deletes a zone is refused unless --force. With --checksum, the plan is applied only if it \
+            is exactly the one reviewed. The plan goes to standard output; errors to standard error. Exit \
+            codes: 0 no changes, or applied; 2 changes present (only with --dry-run --detailed-exitcode); 1 \
+            error: invalid manifests (nothing is applied), refused or stale plan, unreachable controller; 64 \
+            usage error.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -39,7 +40,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Output format: text (coloured on a terminal), json (schemas/plan.schema.json) or markdown (for a pull request).")
     var output: Format = .text
 
-    @Flag(name: .customLong("detailed-exitcode"), help: "Exit 2 when the plan has changes.")
+    @Flag(name: .customLong("detailed-exitcode"), help: "With --dry-run, exit 2 when the plan has changes (an apply that succeeds exits 0).")
     var detailedExitcode = false
 
     @Flag(help: "Apply a plan that breaks a safety rule.")
@@ -52,9 +53,10 @@ struct ReconcileCommand: AsyncParsableCommand {
         let (sources, readProblems) = ManifestFiles.read([manifests])
         // The desired config compiles on another core while the live state is fetched and compiled.
         let compiling = Task.detached { ManifestCompiler.compile(sources) }
+        let connection = server.connection
         let fetched: Result<AdminAPI.State, Error>
         do {
-            fetched = .success(try await server.reader.get("/v1/state", as: AdminAPI.State.self))
+            fetched = .success(try await connection.reader.state())
         } catch {
             fetched = .failure(error)
         }
@@ -62,22 +64,22 @@ struct ReconcileCommand: AsyncParsableCommand {
         var compiled = await compiling.value
         guard readProblems.isEmpty, let desired = compiled.state else {
             compiled.diagnostics = (readProblems + compiled.diagnostics).sortedByLocation()
-            print(DiagnosticTextRenderer(useColor: OutputOptions().useColor).render(compiled), terminator: "")
-            print("switchyard: the manifests have errors; nothing was planned or applied")
+            printError(DiagnosticTextRenderer(useColor: OutputOptions.standardErrorIsColored).render(compiled)
+                + "switchyard: the manifests have errors; nothing was planned or applied")
             throw ExitCode(1)
         }
         let live: AdminAPI.State
         switch fetched {
         case .success(let state): live = state
         case .failure(let error):
-            print("switchyard: \(error)")
+            printError("switchyard: \(error)")
             throw ExitCode(1)
         }
         if live.generation > 0 && liveState == nil {
-            print("switchyard: the live generation \(live.generation) does not compile with this switchyard; is it older than the controller?")
+            printError("switchyard: the live generation \(live.generation) does not compile with this switchyard; is it older than the controller?")
             throw ExitCode(1)
         }
-        let revision = GitCheckout.revision(of: manifests)
+        let revision = ManifestFiles.revision(of: manifests)
         let serving = Self.servingNow(desired, live: live)
         let plan = Planner.plan(from: liveState, to: desired, baseGeneration: live.generation, baseRevision: revision,
                                 serving: serving)
@@ -86,27 +88,25 @@ struct ReconcileCommand: AsyncParsableCommand {
         case .json: print(PlanRenderer.json(plan), terminator: "")
         case .markdown: print(PlanRenderer.markdown(plan), terminator: "")
         }
-        let changed: Int32 = plan.isEmpty || !detailedExitcode ? 0 : 2
-        if dryRun || plan.isEmpty { throw ExitCode(changed) }
+        if dryRun || plan.isEmpty { throw ExitCode(plan.isEmpty || !detailedExitcode ? 0 : 2) }
 
         if let checksum, checksum != plan.checksum {
-            print("switchyard: the plan's checksum is \(plan.checksum), not the reviewed \(checksum); nothing applied")
+            printError("switchyard: the plan's checksum is \(plan.checksum), not the reviewed \(checksum); nothing applied")
             throw ExitCode(1)
         }
         if !plan.refusals.isEmpty && !force {
-            print("switchyard: the plan is refused without --force; nothing applied")
+            printError("switchyard: the plan is refused without --force; nothing applied")
             throw ExitCode(1)
         }
         do {
-            let result = try await server.writer().apply(AdminAPI.ApplyRequest(
+            let result = try await connection.writer().apply(AdminAPI.ApplyRequest(
                 baseGeneration: live.generation, revision: revision, checksum: plan.checksum, force: force,
-                sources: sources.map { SourceFile(path: $0.path, text: String(decoding: $0.bytes, as: UTF8.self)) }))
+                sources: sources.map(SourceFile.init)))
             print("switchyard: applied as generation \(result.generation) (\(result.summary), checksum \(result.checksum))")
         } catch {
-            print("switchyard: \(error)")
+            printError("switchyard: \(error)")
             throw ExitCode(1)
         }
-        throw ExitCode(changed)
     }
 
     /// What each policy of `desired` would serve now, given the live health.
@@ -118,6 +118,6 @@ struct ReconcileCommand: AsyncParsableCommand {
                 health.set(state, for: EndpointKey(monitor: endpoint.monitor, value: value))
             }
         }
-        return Snapshot.servingDescriptions(state: desired, health: health).map { Plan.Serving(policy: $0.policy, answer: $0.answer) }
+        return Snapshot.servingDescriptions(state: desired, health: health).map { Plan.Serving(policy: $0.policy.description, answer: $0.answer) }
     }
 }

@@ -1,5 +1,5 @@
+import AdminAPI
 import ArgumentParser
-import Controller
 import Foundation
 
 /// `switchyard status`: the live generation, what each policy serves, and endpoint health.
@@ -13,9 +13,9 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let state: AdminAPI.State
         do {
-            state = try await server.reader.get("/v1/state", as: AdminAPI.State.self)
+            state = try await server.connection.reader.state()
         } catch {
-            print("switchyard: \(error)")
+            printError("switchyard: \(error)")
             throw ExitCode(1)
         }
         if output.output == .json {
@@ -36,38 +36,6 @@ struct StatusCommand: AsyncParsableCommand {
         if !state.health.isEmpty { print("endpoints:") }
         for endpoint in state.health {
             print("  \(endpoint.monitor) \(endpoint.endpoint): \(endpoint.state)" + (endpoint.lastResult.map { " (\($0))" } ?? ""))
-        }
-    }
-}
-
-/// `switchyard events`: failover and reconcile events with their delivery state per channel.
-struct EventsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "events", abstract: "List failover and reconcile events, oldest first, with each notifier channel's delivery state.")
-
-    @OptionGroup var server: ServerOptions
-    @OptionGroup var output: OutputOptions
-
-    @Option(help: "Only events after this sequence number.")
-    var since: Int = 0
-
-    func run() async throws {
-        let events: AdminAPI.Events
-        do {
-            events = try await server.reader.get("/v1/events?since=\(since)", as: AdminAPI.Events.self)
-        } catch {
-            print("switchyard: \(error)")
-            throw ExitCode(1)
-        }
-        if output.output == .json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(events), as: UTF8.self))
-            return
-        }
-        for event in events.events {
-            let deliveries = event.deliveries.map { "\($0.notifier)/\($0.channel) \($0.state)" }.joined(separator: ", ")
-            print("#\(event.sequence) \(event.time) \(event.kind) \(event.summary)" + (deliveries.isEmpty ? "" : " [\(deliveries)]"))
         }
     }
 }

@@ -1,0 +1,53 @@
+import Notify
+import UnixSignals
+
+/// How a controller runs: `switchyard controller`'s flags.
+public struct ControllerConfiguration: Sendable {
+    public var manifests: [String]
+    public var dnsHost: String
+    public var dnsPort: Int
+    /// How often git fetches and drift is undone.
+    public var interval: Duration
+    /// A MaxMind DB for geo regions that match continents and countries.
+    public var geoipDatabase: String?
+    public var dataDirectory: String
+    public var adminHost: String
+    public var adminPort: Int
+    public var tokenFile: String?
+    /// Keep the manifests' git checkout at its upstream, and how; nil: the directory as it is.
+    public var gitSync: GitSyncMode?
+    /// The longest one git command may take before it is killed.
+    public var gitTimeout: Duration
+    /// How notifications are retried, and for how long.
+    public var notificationRetry: RetryPolicy
+    /// More than `flapLimit` events of one policy within `flapWindow` are held back for one summary.
+    public var flapLimit: Int
+    public var flapWindow: Duration
+    /// How long events and finished deliveries are kept.
+    public var retain: Duration
+    /// The signals that begin a graceful shutdown.
+    public var shutdownSignals: [UnixSignal]
+
+    public init(manifests: [String], dnsHost: String = "127.0.0.1", dnsPort: Int = 5353, interval: Duration = .seconds(30),
+                geoipDatabase: String? = nil, dataDirectory: String = ".switchyard", adminHost: String = "127.0.0.1",
+                adminPort: Int = 8053, tokenFile: String? = nil, gitSync: GitSyncMode? = nil, gitTimeout: Duration = .seconds(60),
+                notificationRetry: RetryPolicy = RetryPolicy(), flapLimit: Int = 5, flapWindow: Duration = .seconds(600),
+                retain: Duration = .seconds(30 * 86_400), shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) {
+        self.manifests = manifests
+        self.dnsHost = dnsHost
+        self.dnsPort = dnsPort
+        self.interval = interval
+        self.geoipDatabase = geoipDatabase
+        self.dataDirectory = dataDirectory
+        self.adminHost = adminHost
+        self.adminPort = adminPort
+        self.tokenFile = tokenFile
+        self.gitSync = gitSync
+        self.gitTimeout = gitTimeout
+        self.notificationRetry = notificationRetry
+        self.flapLimit = flapLimit
+        self.flapWindow = flapWindow
+        self.retain = retain
+        self.shutdownSignals = shutdownSignals
+    }
+}

@@ -1,0 +1,169 @@
+import AdminAPI
+import Authority
+import Model
+import Monitor
+import Reconcile
+
+/// Applies: the one way the live config changes. Every apply, from the manifests or the admin API, is
+/// planned against the live generation and refused when invalid, stale, changed since review or unsafe;
+/// otherwise it is committed (the store writes the generation) and installed once the store has it.
+extension ControlCore {
+    /// What planning a candidate decided.
+    private enum Decision {
+        case failed(ApplyFailure)
+        case unchanged(AdminAPI.ApplyResult)
+        case commit(Commit, changes: [String])
+    }
+
+    /// At most this many changes are named in a drift event; the rest are counted.
+    static let namedDriftChanges = 100
+
+    private func decide(_ candidate: Candidate, origin: Origin, base: Int, checksum: String?, force: Bool) -> Decision {
+        guard case .valid(let desired, _) = candidate.compiled else {
+            if case .invalid(let errors) = candidate.compiled { return .failed(.invalid(errors)) }
+            return .failed(.invalid([]))
+        }
+        guard base == live.generation else { return .failed(.stale(planned: base, live: live.generation)) }
+        // Only the plan's verdict outlives this function: its change list (a line per record set) is freed
+        // before the snapshot is built, so a large first apply leaves no holes under the served data.
+        let plan = Planner.plan(from: live.desired, to: desired, baseGeneration: live.generation, baseRevision: candidate.revision)
+        if let checksum, checksum != plan.checksum { return .failed(.checksumChanged(reviewed: checksum, planned: plan.checksum)) }
+        if plan.isEmpty {
+            return .unchanged(AdminAPI.ApplyResult(generation: live.generation, changed: false, checksum: plan.checksum, summary: plan.summary))
+        }
+        if !plan.refusals.isEmpty && !force { return .failed(.refused(plan.refusals)) }
+        let changes = plan.changes.prefix(Self.namedDriftChanges).map { "\($0.action.symbol) \($0.resource)" }
+            + (plan.changes.count > Self.namedDriftChanges ? ["and \(plan.changes.count - Self.namedDriftChanges) more"] : [])
+        return .commit(Commit(generation: live.generation + 1, files: candidate.files, digest: candidate.digest,
+                              revision: candidate.revision, checksum: plan.checksum, summary: plan.summary, desired: desired,
+                              origin: origin, drift: nil), changes: changes)
+    }
+
+    /// The manifests directory's content: applied when it differs from the live config.
+    mutating func reconcile(_ candidate: Candidate, now: Timestamp) -> [ControlEffect] {
+        if candidate.digest != sync.lastDigest { sync.failures = 0 }  // a new input starts a new backoff
+        sync.lastDigest = candidate.digest
+        let forDrift = sync.readingForDrift
+        sync.readingForDrift = false
+        var effects: [ControlEffect] = []
+        if case .valid(_, let warnings) = candidate.compiled, !warnings.isEmpty { effects.append(.report(.warnings(warnings))) }
+        switch decide(candidate, origin: .manifests, base: live.generation, checksum: nil, force: false) {
+        case .failed(let failure):
+            return effects + failManifests(failure, revision: candidate.revision, now: now)
+        case .unchanged:
+            live.digest = candidate.digest
+            return effects + [.report(.unchanged(origin: .manifests))] + manifestsInSync()
+        case .commit(var commit, let changes):
+            if forDrift { commit.drift = changes }
+            inFlight = commit
+            return effects + [.commit(commit)]
+        }
+    }
+
+    /// The source read the manifests and found them byte for byte the live config's.
+    mutating func manifestsUnchanged(digest: Int, now: Timestamp) -> [ControlEffect] {
+        sync.readingForDrift = false
+        // The live config changed between the source's look and now: read again, and compile this time.
+        guard digest == live.digest else { return [.readManifests] }
+        sync.lastDigest = digest
+        return manifestsInSync()
+    }
+
+    /// `POST /v1/apply`: answered with the result, never retried (the caller decides).
+    mutating func apply(_ request: ApplyRequest, id: RequestID) -> [ControlEffect] {
+        switch decide(request.candidate, origin: .admin(id), base: request.baseGeneration, checksum: request.checksum,
+                      force: request.force) {
+        case .failed(let failure):
+            return [.report(.rejected(failure, origin: .admin(id), first: true)), .reply(id, .failure(failure))]
+        case .unchanged(let result):
+            return [.report(.unchanged(origin: .admin(id))), .reply(id, .success(result))]
+        case .commit(let commit, _):
+            inFlight = commit
+            return [.commit(commit)]
+        }
+    }
+
+    /// The store wrote the commit in flight (or could not): install it, answer, report.
+    mutating func committed(_ result: Result<Int, StoreFailure>, now: Timestamp) -> [ControlEffect] {
+        guard let commit = inFlight else { return [] }
+        inFlight = nil
+        let generation: Int
+        switch result {
+        case .failure(let error):
+            let failure = ApplyFailure.store(error.message)
+            switch commit.origin {
+            case .admin(let id): return [.report(.rejected(failure, origin: commit.origin, first: true)), .reply(id, .failure(failure))]
+            case .manifests: return failManifests(failure, revision: commit.revision, now: now)
+            }
+        case .success(let stored):
+            generation = stored
+        }
+        let previous = snapshot
+        let replaced = live.generation
+        live = Live(desired: commit.desired, generation: generation, revision: commit.revision, checksum: commit.checksum,
+                    appliedAt: now, digest: commit.digest)
+        install(now: now)
+        var effects: [ControlEffect] = [.serve(snapshot), .probe(targets, known: health.states)] + notifications(from: previous)
+        effects.append(.report(.applied(generation: generation, revision: commit.revision, summary: commit.summary,
+                                        checksum: commit.checksum, origin: commit.origin)))
+        switch commit.origin {
+        case .admin(let id):
+            effects.append(.reply(id, .success(AdminAPI.ApplyResult(generation: generation, changed: true, checksum: commit.checksum,
+                                                                   summary: commit.summary))))
+        case .manifests:
+            effects += manifestsInSync()
+            if let changes = commit.drift {
+                let event = EventRecords.drift(id: makeID(), time: now, from: replaced, to: generation, changes: changes,
+                                               state: live.desired, revision: live.revision)
+                effects += [.report(.drift(from: replaced, to: generation, changes: changes)), .record(Record(events: [event]))]
+            }
+        }
+        return effects
+    }
+
+    /// The manifests are the live config now: forget their failure (saying so once) and the backoff.
+    private mutating func manifestsInSync() -> [ControlEffect] {
+        sync.inSyncAt = live.generation
+        sync.failures = 0
+        guard sync.failure != nil else { return [] }
+        sync.failure = nil
+        sync.failingSince = nil
+        return [.report(.recovered(generation: live.generation))]
+    }
+
+    /// The manifests do not apply: report it (as an event only when the failure is new) and retry later,
+    /// each time waiting longer.
+    private mutating func failManifests(_ failure: ApplyFailure, revision: String?, now: Timestamp) -> [ControlEffect] {
+        sync.failures += 1
+        let first = sync.failure != failure
+        var effects: [ControlEffect] = [.report(.rejected(failure, origin: .manifests, first: first))]
+        if first {
+            sync.failure = failure
+            sync.failingSince = now
+            let event = EventRecords.reconcileFailed(id: makeID(), time: now, error: failure.headline(origin: .manifests, generation: live.generation),
+                                                     detail: failure.detail, state: live.desired, generation: live.generation,
+                                                     revision: revision ?? live.revision)
+            effects.append(.record(Record(events: [event])))
+        }
+        effects.append(.requeue(after: settings.retry.delay(afterFailures: sync.failures)))
+        return effects
+    }
+
+    /// Builds the snapshot of the live config with the current health, and the endpoints to probe.
+    private mutating func install(now: Timestamp) {
+        snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: snapshot, now: now.seconds)
+        targets = ProbeTarget.all(in: live.desired)
+    }
+}
+
+extension ApplyFailure {
+    /// The sentence logged and sent in a `reconcileFailed` event: what failed, and what keeps serving.
+    func headline(origin: Origin, generation: Int) -> String {
+        switch self {
+        case .invalid: "the manifests from the \(origin) have errors; still serving generation \(generation)"
+        case .refused: "the plan from the \(origin) is refused without --force; still serving generation \(generation)"
+        case .store: "the store could not record the apply from the \(origin); still serving generation \(generation)"
+        case .stale, .checksumChanged, .shuttingDown: message
+        }
+    }
+}

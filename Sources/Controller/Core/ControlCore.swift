@@ -1,0 +1,196 @@
+import Authority
+import Model
+import Monitor
+
+/// The control loop's decisions, as a value: `step(input, now)` changes the state and returns what to do
+/// (`ControlEffect`). It does no I/O and reads no clock; time comes in with each input and identities
+/// from `makeID`, so it is tested as a table (`ControlCoreTests`).
+///
+/// What it keeps:
+/// - the live config (generation, revision, desired state) and the snapshot built from it and health;
+/// - how the manifests stand against it (in sync at which generation, failing since when and how many
+///   times, git failing), so each distinct failure is reported once and retried with backoff;
+/// - the commit in flight: while the store writes a generation, health still flows (against the live
+///   config) and applies wait their turn;
+/// - the flap guard's memory.
+struct ControlCore: Sendable {
+    struct Settings: Sendable {
+        var geoip: GeoIPDatabase?
+        /// How often the live config is compared with the manifests (drift).
+        var interval: Duration
+        var retry: Backoff = .standard
+        var flapLimit = 5
+        var flapWindow: Duration = .seconds(600)
+        /// How long events are kept once nothing waits on them.
+        var retain: Duration = .seconds(30 * 86_400)
+        /// How often old events are pruned.
+        static let pruneEvery: Duration = .seconds(3600)
+
+        init(geoip: GeoIPDatabase? = nil, interval: Duration, retry: Backoff = .standard, flapLimit: Int = 5,
+             flapWindow: Duration = .seconds(600), retain: Duration = .seconds(30 * 86_400)) {
+            self.geoip = geoip
+            self.interval = interval
+            self.retry = retry
+            self.flapLimit = flapLimit
+            self.flapWindow = flapWindow
+            self.retain = retain
+        }
+    }
+
+    /// The applied config that is live.
+    struct Live: Sendable {
+        var desired = DesiredState()
+        /// 0 before the first apply.
+        var generation = 0
+        var revision: String?
+        var checksum: String?
+        var appliedAt: Timestamp?
+        /// The digest of manifests known to be the live config (applied, or planned empty against it).
+        var digest: Int?
+    }
+
+    /// How the manifests directory and its git checkout stand against the live config.
+    struct Sync: Sendable, Equatable {
+        /// The generation at which the manifests were last found to be the live config.
+        var inSyncAt: Int?
+        /// The digest of the manifests last read.
+        var lastDigest: Int?
+        /// Why the manifests do not apply, since when, and how many tries in a row failed.
+        var failure: ApplyFailure?
+        var failingSince: Timestamp?
+        var failures = 0
+        var gitFailure: String?
+        var gitFailingSince: Timestamp?
+        /// A read was asked for because the live config is not the manifests'.
+        var readingForDrift = false
+        var nextDriftCheck: Timestamp?
+        var lastPrune: Timestamp?
+    }
+
+    let settings: Settings
+    let makeID: @Sendable () -> String
+    var live: Live
+    var snapshot: Snapshot
+    var health: HealthTable
+    /// When each endpoint's verdict last changed.
+    var since: [EndpointKey: Timestamp]
+    /// The endpoints probed for the live config.
+    var targets: [ProbeTarget]
+    var flaps: FlapGuard
+    var sync = Sync()
+    /// The generation the store is writing now; applies wait for it in `deferred`.
+    var inFlight: Commit?
+    var deferred: [ControlInput] = []
+
+    /// A core serving `live` (nothing before the first apply) with the last known `health`.
+    init(settings: Settings, live: Live = Live(), health: HealthTable = HealthTable(), since: [EndpointKey: Timestamp] = [:],
+         flaps: FlapGuard? = nil, now: Timestamp, makeID: @escaping @Sendable () -> String) {
+        self.settings = settings
+        self.makeID = makeID
+        self.live = live
+        self.health = health
+        self.since = since
+        self.flaps = flaps ?? FlapGuard(limit: settings.flapLimit, window: settings.flapWindow)
+        snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: nil, now: now.seconds)
+        targets = ProbeTarget.all(in: live.desired)
+    }
+
+    /// What starting the loop does: serve the live config, probe its endpoints, and NOTIFY every
+    /// secondary (they may have missed changes while the controller was down).
+    func start() -> [ControlEffect] {
+        [.serve(snapshot), .probe(targets, known: health.states)] + notifications(from: .empty)
+    }
+
+    /// Takes one input at `now` and returns the effects, in the order they must be carried out.
+    mutating func step(_ input: ControlInput, now: Timestamp) -> [ControlEffect] {
+        if inFlight != nil, input.waitsForCommit {
+            deferred.append(input)
+            return []
+        }
+        switch input {
+        case .manifests(let candidate):
+            return reconcile(candidate, now: now)
+        case .manifestsUnchanged(let digest):
+            return manifestsUnchanged(digest: digest, now: now)
+        case .apply(let id, let request):
+            return apply(request, id: id)
+        case .committed(let result):
+            var effects = committed(result, now: now)
+            while inFlight == nil, !deferred.isEmpty {
+                effects += step(deferred.removeFirst(), now: now)
+            }
+            return effects
+        case .health(let update):
+            return follow(update, now: now)
+        case .git(let outcome):
+            return git(outcome, now: now)
+        case .retry:
+            return sync.failure == nil ? [] : [.readManifests]
+        case .tick:
+            return tick(now: now)
+        }
+    }
+
+    /// What is due by time: flapping policies' summaries, the drift check every `interval`, and pruning.
+    private mutating func tick(now: Timestamp) -> [ControlEffect] {
+        var effects = dueSummaries(now: now)
+        if sync.nextDriftCheck.map({ now >= $0 }) ?? true {
+            sync.nextDriftCheck = now.adding(settings.interval)
+            // In controller mode the manifests are the truth: a config applied from elsewhere is put back.
+            if inFlight == nil, sync.failure == nil, !sync.readingForDrift, let inSync = sync.inSyncAt, inSync != live.generation {
+                sync.readingForDrift = true
+                effects.append(.readManifests)
+            }
+        }
+        if sync.lastPrune.map({ now.milliseconds(since: $0) >= Settings.pruneEvery.millisecondCount }) ?? true {
+            sync.lastPrune = now
+            effects.append(.prune(before: now.adding(.zero - settings.retain)))
+        }
+        return effects
+    }
+
+    /// A git fetch finished: report a failure once until it changes or clears.
+    private mutating func git(_ outcome: GitOutcome, now: Timestamp) -> [ControlEffect] {
+        switch outcome {
+        case .fetched:
+            guard sync.gitFailure != nil else { return [] }
+            sync.gitFailure = nil
+            sync.gitFailingSince = nil
+            return [.report(.gitRecovered)]
+        case .failed(let error):
+            guard sync.gitFailure != error else { return [.report(.gitFailed(error, first: false))] }
+            sync.gitFailure = error
+            sync.gitFailingSince = now
+            let event = EventRecords.reconcileFailed(id: makeID(), time: now, error: gitHeadline, detail: [error],
+                                                     state: live.desired, generation: live.generation, revision: live.revision)
+            return [.report(.gitFailed(error, first: true)), .record(Record(events: [event]))]
+        }
+    }
+
+    private var gitHeadline: String { "git sync failed; still serving generation \(live.generation) from the checkout as it is" }
+
+    /// Why the live config is not the manifests' now, for `/v1/state` and the status page: the
+    /// manifests' failure, else git's.
+    var lastError: (since: Timestamp, error: String, detail: [String])? {
+        if let failure = sync.failure, let since = sync.failingSince {
+            return (since, failure.headline(origin: .manifests, generation: live.generation), failure.detail)
+        }
+        if let error = sync.gitFailure, let since = sync.gitFailingSince { return (since, gitHeadline, [error]) }
+        return nil
+    }
+}
+
+extension ControlInput {
+    /// Inputs that may change the live config wait while a generation is being written.
+    var waitsForCommit: Bool {
+        switch self {
+        case .manifests, .manifestsUnchanged, .apply: true
+        case .git, .health, .committed, .retry, .tick: false
+        }
+    }
+}
+
+extension Timestamp {
+    /// Whole seconds since 1970, as zone serials take them.
+    var seconds: UInt32 { UInt32(clamping: millisecondsSince1970 / 1000) }
+}

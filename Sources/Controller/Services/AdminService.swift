@@ -1,0 +1,79 @@
+import AdminAPI
+import Authority
+import Foundation
+import Hummingbird
+import Logging
+import Manifests
+import Model
+import NIOPosix
+import Server
+import ServiceLifecycle
+import Store
+
+/// The admin API as a service (Hummingbird, stopped first on a graceful shutdown so that requests in
+/// flight finish while the loop still runs). Applies are compiled here, off the loop, and queued on it.
+struct AdminService: Service, CustomStringConvertible {
+    struct Unavailable: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { "the admin API could not listen: \(reason)" }
+    }
+
+    let host: String
+    let port: Int
+    let token: String
+    let backend: Backend
+    let logger: Logger
+    let listening: @Sendable (Int) -> Void
+
+    /// What service-lifecycle logs: never the token.
+    var description: String { "AdminService(\(host):\(port))" }
+
+    func run() async throws {
+        let application = AdminRoutes.application(host: host, port: port, token: token, backend: backend, logger: logger,
+                                                  onListening: listening)
+        do {
+            try await application.run()
+        } catch {
+            throw Unavailable(reason: "\(error)")
+        }
+    }
+
+    /// The admin API's view of the controller.
+    struct Backend: AdminBackend {
+        let live: LiveView
+        let store: Store
+        let inbox: ControlInbox
+        let metrics: ControllerMetrics
+        let snapshots: SnapshotReference
+        let responses: @Sendable () -> [Int]
+
+        func state(withSources: Bool) async throws -> AdminAPI.State {
+            live.state(sources: withSources && live.generation > 0 ? try await store.latestSources() : [])
+        }
+
+        func apply(_ request: AdminAPI.ApplyRequest) async -> Result<AdminAPI.ApplyResult, ApplyFailure> {
+            // Compiling a large config is seconds of CPU: on a thread of its own, not the concurrency pool.
+            guard let candidate = try? await NIOThreadPool.singleton.runIfActive({
+                Candidate.compiling(request.sources, revision: request.revision)
+            }) else { return .failure(.shuttingDown) }
+            return await inbox.apply(ApplyRequest(candidate: candidate, baseGeneration: request.baseGeneration,
+                                                  checksum: request.checksum, force: request.force))
+        }
+
+        func events(since: Int?, limit: Int) async throws -> AdminAPI.Events {
+            let events = if let since { try await store.events(after: since, limit: limit) } else { try await store.latestEvents(limit: limit) }
+            return AdminAPI.Events(events: events.map { event in
+                AdminAPI.Event(sequence: event.sequence, id: event.id, time: Timestamp(date: event.time).iso8601, kind: event.kind,
+                               subject: event.subject, summary: EventRecords.summary(event.body) + (event.held ? " (held for a summary)" : ""),
+                               deliveries: event.deliveries.map {
+                                   .init(notifier: $0.notifier, channel: $0.channel, state: $0.state, attempts: $0.attempts, lastError: $0.lastError)
+                               })
+            })
+        }
+
+        func metrics() async -> String {
+            let outbox = try? await store.outboxCounts()
+            return metrics.text(responses: responses(), policies: snapshots.load().policyQueryCounts(), outbox: outbox)
+        }
+    }
+}

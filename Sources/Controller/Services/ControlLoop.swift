@@ -1,0 +1,206 @@
+import AdminAPI
+import Authority
+import Foundation
+import Logging
+import Model
+import Monitor
+import ServiceLifecycle
+import Synchronization
+
+/// The control loop: one task that takes inputs one at a time from the inbox, asks the core what to do
+/// (`ControlCore.step`), and carries out the effects. Nothing slow runs here: the store writes on its
+/// writer, NOTIFY on the transfer service, reading and compiling manifests on the source service, so a
+/// health change reaches the answers however slow the disk, git or a receiver is.
+///
+/// A graceful shutdown closes the inbox: what was queued before is done (applies included), a commit in
+/// flight is waited for, and then the loop ends.
+final class ControlLoop: Service, Sendable {
+    /// Where the effects go.
+    struct Services: Sendable {
+        let snapshots: SnapshotReference
+        let monitor: HealthMonitor
+        let writer: StoreWriter
+        let transfers: TransferService
+        let notifications: NotificationService
+        let source: SourceService
+        let live: LiveView
+        let metrics: ControllerMetrics
+        /// Called once a generation is served.
+        let serving: @Sendable () -> Void
+    }
+
+    private let initial: ControlCore
+    private let inbox: ControlInbox
+    private let services: Services
+    private let logger: Logger
+    private let retry = Mutex<Task<Void, Never>?>(nil)
+
+    init(core: ControlCore, inbox: ControlInbox, services: Services, logger: Logger) {
+        initial = core
+        self.inbox = inbox
+        self.services = services
+        self.logger = logger
+        // Readers (the source service's digest among them) see the restored state before anything runs.
+        publish(core, servingChanged: true)
+    }
+
+    func run() async throws {
+        var core = initial
+        var started = ContinuousClock.now
+        var committing: ContinuousClock.Instant?
+        execute(core.start(), core: core, started: started, committing: &committing)
+        let ticker = Task { [inbox] in
+            while (try? await Task.sleep(for: .seconds(1))) != nil { inbox.send(.tick) }
+        }
+        await withGracefulShutdownHandler {
+            var stopping = false
+            for await envelope in inbox.envelopes {
+                switch envelope {
+                case .stop:
+                    logger.info("shutting down: applies queued before the signal are done; closing the listeners")
+                    stopping = true
+                case .input(let input):
+                    started = .now
+                    let effects = core.step(input, now: Timestamp(date: Date()))
+                    logger.trace("control step", metadata: ["input": "\(input.name)", "effects": "\(effects.map(\.label))"])
+                    execute(effects, core: core, started: started, committing: &committing)
+                }
+                if stopping && core.inFlight == nil { break }
+            }
+        } onGracefulShutdown: { [inbox] in
+            inbox.close()
+        }
+        ticker.cancel()
+        retry.withLock { $0?.cancel() }
+        inbox.finish()
+    }
+
+    private func execute(_ effects: [ControlEffect], core: ControlCore, started: ContinuousClock.Instant,
+                         committing: inout ContinuousClock.Instant?) {
+        var served = false
+        for effect in effects {
+            switch effect {
+            case .commit(let commit):
+                committing = started
+                let (writer, inbox) = (services.writer, inbox)
+                Task { inbox.sendFromLoop(.committed(await writer.commit(commit))) }
+            case .serve(let snapshot):
+                services.snapshots.store(snapshot)
+                served = true
+            case .probe(let targets, let known):
+                services.monitor.update(targets, knownHealth: known)
+            case .record(let record):
+                let notifications = services.notifications
+                if record.events.contains(where: { !$0.deliveries.isEmpty }) {
+                    services.writer.enqueue(.record(record)) { notifications.wake() }
+                } else {
+                    services.writer.enqueue(.record(record))
+                }
+            case .notify(let zones):
+                services.transfers.notify(zones)
+            case .reply(let id, let result):
+                inbox.reply(id, result)
+            case .readManifests:
+                services.source.readNow()
+            case .requeue(let delay):
+                let inbox = inbox
+                retry.withLock { timer in
+                    timer?.cancel()
+                    timer = Task {
+                        guard (try? await Task.sleep(for: delay)) != nil else { return }
+                        inbox.send(.retry)
+                    }
+                }
+            case .prune(let before):
+                services.writer.prune(before: before)
+            case .report(let report):
+                self.report(report, started: report.isApplied ? committing ?? started : started)
+                if report.isApplied {
+                    committing = nil
+                    MemoryRelease.trim()
+                }
+            }
+        }
+        guard !effects.isEmpty else { return }
+        publish(core, servingChanged: served)
+        if served && core.live.generation > 0 { services.serving() }
+    }
+
+    /// What readers see: the admin API, the source service's digest, the metrics.
+    private func publish(_ core: ControlCore, servingChanged: Bool) {
+        let serving = servingChanged
+            ? core.snapshot.servingDescriptions(state: core.live.desired).map { AdminAPI.Serving(policy: $0.policy.description, answer: $0.answer) }
+            : nil
+        let lastError = core.lastError.map { AdminAPI.ReconcileError(time: $0.since.iso8601, error: $0.error, detail: $0.detail) }
+        let keys = core.targets.map(\.key)
+        services.live.publish { view in
+            view.generation = core.live.generation
+            view.revision = core.live.revision
+            view.appliedAt = core.live.appliedAt
+            view.checksum = core.live.checksum
+            view.digest = core.live.digest
+            if let serving { view.serving = serving }
+            view.health = core.health
+            view.since = core.since
+            view.lastError = lastError
+            view.targets = keys
+            view.notifiers = Dictionary(core.live.desired.notifiers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        services.metrics.published(generation: core.live.generation)
+        if servingChanged { services.metrics.health(core.health, targets: keys) }
+    }
+
+    /// Logs and counts what happened.
+    private func report(_ report: Report, started: ContinuousClock.Instant) {
+        let metrics = services.metrics
+        let elapsed = started.duration(to: .now)
+        switch report {
+        case .applied(let generation, let revision, let summary, let checksum, let origin):
+            metrics.reconciled(.applied, in: elapsed)
+            logger.info("config applied", metadata: ["generation": "\(generation)", "revision": "\(revision ?? "-")", "plan": "\(summary)",
+                                                     "checksum": "\(checksum)", "from": "\(origin)"])
+        case .unchanged:
+            metrics.reconciled(.unchanged, in: elapsed)
+        case .rejected(let failure, let origin, let first):
+            metrics.reconciled(ControllerMetrics.ReconcileResult(failure), in: elapsed)
+            if origin == .manifests && !first {
+                logger.debug("the manifests still do not apply", metadata: ["error": "\(failure.message)"])
+            } else if origin == .manifests {
+                logger.error("\(failure.headline(origin: origin, generation: services.live.generation))", metadata: ["problems": "\(failure.detail.count)"])
+                for line in failure.detail { logger.error("\(line)") }
+            } else {
+                logger.notice("apply refused", metadata: ["from": "\(origin)", "error": "\(failure.message)"])
+            }
+        case .recovered(let generation):
+            logger.notice("the manifests apply again", metadata: ["generation": "\(generation)"])
+        case .gitFailed(let error, let first):
+            if first {
+                logger.error("git sync failed; the checkout stays as it is", metadata: ["error": "\(error)"])
+            } else {
+                logger.debug("git sync still failing", metadata: ["error": "\(error)"])
+            }
+        case .gitRecovered:
+            logger.notice("git sync works again")
+        case .drift(let from, let to, let changes):
+            metrics.drifted()
+            logger.warning("drift: the live config had been applied from elsewhere; the manifests were applied again",
+                           metadata: ["from": "\(from)", "generation": "\(to)", "changes": "\(changes.joined(separator: "; "))"])
+        case .warnings(let warnings):
+            for warning in warnings { logger.warning("\(warning)") }
+        case .health(let change):
+            logger.info("endpoint health", metadata: change.logMetadata)
+        case .failover(let event, let held):
+            metrics.failover(event.kind)
+            logger.notice("failover event", metadata: event.logMetadata)
+            if held { logger.notice("notification held back: the policy is flapping", metadata: ["policy": "\(event.policy)"]) }
+        case .summary(let policy, let covering):
+            logger.notice("flapping summary", metadata: ["policy": "\(policy)", "held": "\(covering)"])
+        }
+    }
+}
+
+extension Report {
+    var isApplied: Bool {
+        if case .applied = self { true } else { false }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import GRDB
+import Model
+
+extension Store {
+    /// Deliveries due at `now` (pending, next attempt reached), oldest first, with their event; none of
+    /// `excluding` (those already being attempted, or whose last attempt is not recorded yet).
+    public func dueDeliveries(at now: Date, limit: Int = 100, excluding: Set<Int64> = []) async throws -> [PendingDelivery] {
+        let busy = String(decoding: try JSONEncoder().encode(Array(excluding)), as: UTF8.self)
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT outbox.id, outbox.eventId, outbox.notifier, outbox.channel, outbox.attempts, event.kind, event.time, event.body
+                FROM outbox JOIN event ON event.id = outbox.eventId
+                WHERE outbox.state = 'pending' AND outbox.nextAttemptAt <= ?
+                  AND outbox.id NOT IN (SELECT value FROM json_each(?))
+                ORDER BY outbox.nextAttemptAt, outbox.id LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, busy, limit]).map { row in
+                PendingDelivery(id: row["id"], eventId: row["eventId"], target: DeliveryTarget(notifier: row["notifier"], channel: row["channel"]),
+                                attempts: row["attempts"], kind: row["kind"], eventTime: Date(timeIntervalSince1970: row["time"]),
+                                body: row["body"])
+            }
+        }
+    }
+
+    /// When the next pending delivery not in `excluding` is due, if any.
+    public func nextDeliveryTime(excluding: Set<Int64> = []) async throws -> Date? {
+        let busy = String(decoding: try JSONEncoder().encode(Array(excluding)), as: UTF8.self)
+        return try await database.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM outbox WHERE state = 'pending' AND id NOT IN (SELECT value FROM json_each(?))",
+                                arguments: [busy]).map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    /// Records the outcome of one attempt: delivered, retry at `next`, or failed for good (`next` nil).
+    public func recordAttempt(_ id: Int64, delivered: Bool, error: String?, next: Date?) async throws {
+        try await database.write { db in
+            let state = delivered ? "delivered" : next == nil ? "failed" : "pending"
+            try db.execute(sql: "UPDATE outbox SET state = ?, attempts = attempts + 1, lastError = ?, nextAttemptAt = COALESCE(?, nextAttemptAt) WHERE id = ?",
+                           arguments: [state, error, next?.timeIntervalSince1970, id])
+        }
+    }
+
+    /// How many outbox rows are in each state (`pending`, `delivered`, `failed`).
+    public func outboxCounts() async throws -> [String: Int] {
+        try await database.read { db in
+            var counts: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state") { counts[row["state"]] = row["n"] }
+            return counts
+        }
+    }
+}
+
+/// One delivery to attempt: an outbox row with its event.
+public struct PendingDelivery: Sendable {
+    public let id: Int64
+    public let eventId: String
+    public let target: DeliveryTarget
+    public let attempts: Int
+    public let kind: String
+    public let eventTime: Date
+    public let body: Data
+}
