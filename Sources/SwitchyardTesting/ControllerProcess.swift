@@ -84,6 +84,9 @@ public final class ControllerProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// The controller's process id.
+    public var pid: Int32 { process.processIdentifier }
+
     /// The exit status once stopped (SIGKILL shows as 9 with `terminationReason` uncaught signal).
     public var exitStatus: Int32 { process.terminationStatus }
 

@@ -1,6 +1,9 @@
 import Foundation
 import SwitchyardTesting
 import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Failover events delivered by webhook from the outbox: signed, queued while the receiver is down,
 /// delivered once it is back — across a controller restart — and none missing.
@@ -41,7 +44,7 @@ struct NotificationTests {
             """.write(to: manifests.appendingPathComponent("all.yaml"), atomically: true, encoding: .utf8)
     }
 
-    @Test func flappingIsHeldBackIntoSummaries() throws {
+    @Test func flappingIsHeldBackIntoSummaries() async throws {
         let port = try freeLoopbackPort()
         let primary = try ProbePeer(.http, host: "127.0.0.1", port: port)
         let secondary = try ProbePeer(.http, host: "127.0.0.2", port: port)
@@ -76,6 +79,50 @@ struct NotificationTests {
         #expect(!summaries.isEmpty && summaries.count <= 3, "\(summaries.count) summaries")
         #expect(summarized() == recorded - 2, "held \(summarized()) of \(recorded)\n\(events)")
         #expect((summaries.first?["body"] as? [String: Any])?["policy"] as? String == "FailoverPolicy/www")
+
+        // The status page lists the newest events with each delivery's state, and reloads itself.
+        let (page, _) = try await URLSession.shared.data(from: URL(string: controller.adminURL + "/")!)
+        let html = String(decoding: page, as: UTF8.self)
+        #expect(html.contains("<meta http-equiv=\"refresh\""))
+        #expect(html.contains("<td>summary</td>") && html.contains("hook/webhook delivered"), "\(html)")
+        #expect(html.components(separatedBy: "<td>failover</td>").count + html.components(separatedBy: "<td>failback</td>").count - 2 >= 8,
+                "every flip is on the page: \(html)")
+    }
+
+    @Test func heldEventsAreSummarizedAfterARestart() throws {
+        let port = try freeLoopbackPort()
+        let primary = try ProbePeer(.http, host: "127.0.0.1", port: port)
+        let secondary = try ProbePeer(.http, host: "127.0.0.2", port: port)
+        let directory = try temporaryDirectory("flap-restart")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let receiver = try WebhookReceiver(port: try freeLoopbackPort(), secret: "flap-secret", directory: directory)
+        let manifests = directory.appendingPathComponent("manifests")
+        try Self.writeManifests(to: manifests, port: port, receiver: receiver, failureThreshold: 1)
+        let data = directory.appendingPathComponent("data")
+        let arguments = ["--notify-flap-limit", "1", "--notify-flap-window", "8s"]
+        var controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data, extraArguments: arguments,
+                                               environment: ["HOOK_SECRET": receiver.secret])
+        _ = secondary
+        // Down (sent), up (held): then the controller stops before the summary is due.
+        primary.stop()
+        #expect(controller.waitForLog(containing: ["failover event", "kind=failover"]), "\(controller.log)")
+        try primary.start()
+        #expect(controller.waitForLog(containing: ["notification held back: the policy is flapping"]), "\(controller.log)")
+        controller.stop()
+
+        // A new process remembers what it held, and sends the summary when the window has passed.
+        controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data, extraArguments: arguments,
+                                           environment: ["HOOK_SECRET": receiver.secret])
+        var summaries: [[String: Any]] = []
+        for _ in 0..<300 {  // at most 30 s
+            summaries = receiver.deliveries().filter { $0["event"] as? String == "summary" }
+            if !summaries.isEmpty { break }
+            usleep(100_000)
+        }
+        #expect(summaries.count == 1, "\(receiver.deliveries())\n\(controller.log)")
+        let detail = (summaries.first?["body"] as? [String: Any])?["detail"] as? [String] ?? []
+        #expect(detail.count == 1 && detail.first?.hasSuffix(" failback") == true, "\(detail)")
+        #expect(receiver.deliveries().filter { $0["event"] as? String == "failback" }.isEmpty, "the held event is not sent on its own")
     }
 
     @Test func everyEventArrivesSignedEvenAfterAnOutageAndARestart() throws {

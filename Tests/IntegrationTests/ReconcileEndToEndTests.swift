@@ -33,7 +33,7 @@ struct ReconcileEndToEndTests {
                 arguments + ["--server", controller.adminURL, "--data-dir", controller.dataDirectory.path])
     }
 
-    @Test func planApplyRestartAndKeepServingThroughBadManifests() throws {
+    @Test func planApplyRestartAndKeepServingThroughBadManifests() async throws {
         // The controller follows its own manifests; the CLI plans a proposed copy, as a pull request would.
         let manifests = try temporaryDirectory("reconcile")
         let proposed = try temporaryDirectory("reconcile-proposed")
@@ -62,7 +62,8 @@ struct ReconcileEndToEndTests {
         let validation = try run(checker, ["--schemafile", repositoryRoot.appendingPathComponent("schemas/plan.schema.json").path, planFile.path])
         #expect(validation.status == 0, "\(validation.output)\n\(json.output)")
 
-        let applied = try Self.cli(["reconcile", "--manifests", proposed.path], controller: controller)
+        // An apply that succeeds exits 0, --detailed-exitcode or not.
+        let applied = try Self.cli(["reconcile", "--manifests", proposed.path, "--detailed-exitcode"], controller: controller)
         #expect(applied.status == 0, "\(applied.output)")
         #expect(applied.output.contains("applied as generation 2"))
         #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 300 IN A 192.0.2.99"])
@@ -77,6 +78,9 @@ struct ReconcileEndToEndTests {
             .write(to: manifests.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
         controller = try ControllerProcess(manifests: manifests, interval: "1h", dataDirectory: data)
         #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 300 IN A 192.0.2.99"])
+        // The generation is right from the first moment after a restart.
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: controller.adminURL + "/metrics")!)
+        #expect(String(decoding: metrics, as: UTF8.self).contains("switchyard_generation 2.0"))
         #expect(controller.waitForLog(containing: ["the manifests from the manifests have errors", "still serving generation 2"]), "\(controller.log)")
         let status = try Self.cli(["status"], controller: controller)
         #expect(status.output.hasPrefix("generation 2"), "\(status.output)")
@@ -121,7 +125,9 @@ struct ReconcileEndToEndTests {
         let exposition = String(decoding: metrics, as: UTF8.self)
         for line in ["switchyard_generation 2.0", "switchyard_reconcile_runs_total{result=\"stale\"} 2",
                      "switchyard_reconcile_runs_total{result=\"invalid\"} 1", "switchyard_reconcile_runs_total{result=\"applied\"} 2",
-                     "switchyard_dns_responses_total{rcode=\"NOERROR\"} "] {
+                     "switchyard_dns_responses_total{rcode=\"NOERROR\"} ", "switchyard_store_errors_total 0",
+                     "switchyard_outbox_deliveries{state=\"pending\"} 0", "switchyard_outbox_deliveries{state=\"failed\"} 0",
+                     "switchyard_git_last_fetch_timestamp_seconds 0", "switchyard_drift_total 0"] {
             #expect(exposition.contains(line), "\(line)\n\(exposition)")
         }
         let (page, _) = try await URLSession.shared.data(from: URL(string: controller.adminURL + "/")!)
@@ -137,6 +143,37 @@ struct ReconcileEndToEndTests {
         let forced = try Self.cli(["reconcile", "--manifests", manifests.path, "--force"], controller: controller)
         #expect(forced.status == 0, "\(forced.output)")
         #expect(try dig(["host3.example.test", "A"], port: controller.port).status == "NXDOMAIN")
+    }
+
+    @Test func aConfigAppliedFromElsewhereIsPutBackAsDrift() async throws {
+        let manifests = try temporaryDirectory("drift")
+        let proposed = try temporaryDirectory("drift-proposed")
+        defer { for directory in [manifests, proposed] { try? FileManager.default.removeItem(at: directory) } }
+        try Self.write(Self.zone(), to: manifests)
+        try Self.write(Self.zone(www: "192.0.2.99"), to: proposed)
+        let controller = try ControllerProcess(manifests: manifests, interval: "1s")
+        let applied = try Self.cli(["reconcile", "--manifests", proposed.path], controller: controller)
+        #expect(applied.output.contains("applied as generation 2"), "\(applied.output)")
+
+        // Within an interval or two the manifests are applied again over it, as generation 3.
+        var served: [String] = []
+        for _ in 0..<100 {  // at most 10 s
+            served = try dig(["www.example.test", "A"], port: controller.port).answer
+            if served == ["www.example.test. 300 IN A 192.0.2.1"] { break }
+            usleep(100_000)
+        }
+        #expect(served == ["www.example.test. 300 IN A 192.0.2.1"], "\(controller.log)")
+        #expect(controller.waitForLog(containing: ["drift: the live config had been applied from elsewhere", "changes=~ Zone/example.test www A"]),
+                "\(controller.log)")
+        let newest = try Self.cli(["events", "--limit", "1"], controller: controller).output
+        #expect(newest.hasSuffix("drift put back 1 changes made elsewhere: generation 2 → generation 3\n"), "\(newest)")
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: controller.adminURL + "/metrics")!)
+        let exposition = String(decoding: metrics, as: UTF8.self)
+        for line in ["switchyard_drift_total 1", "switchyard_generation 3.0"] {
+            #expect(exposition.contains(line), "\(line)\n\(exposition)")
+        }
+        let status = try Self.cli(["status"], controller: controller).output
+        #expect(status.hasPrefix("generation 3"), "\(status)")
     }
 
     @Test func killedDuringApplyRestartsConsistent() throws {

@@ -11,14 +11,17 @@ enum ChildProcess {
         var status: Int32?
         /// Standard output and error together, at most `maximumOutput` bytes of it.
         var output: String
+        /// Stopped at the deadline, or cancelled.
         var timedOut: Bool
     }
 
     static let maximumOutput = 64 * 1024
 
     /// Runs `arguments` (the program found on PATH) with `environment` added to this process's. Blocks
-    /// the calling thread until the command ends or `timeout` passes: call it off the concurrency pool.
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration) -> Outcome {
+    /// the calling thread until the command ends, `timeout` passes or `cancelled()` turns true (looked at
+    /// every 200 ms): call it off the concurrency pool.
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Duration,
+                    cancelled: () -> Bool = { false }) -> Outcome {
         guard let program = arguments.first else { return Outcome(status: nil, output: "no command", timedOut: false) }
         // A socket pair rather than a pipe: it can be made close-on-exec atomically (Glibc's module has no
         // pipe2), so no other child started meanwhile inherits it and holds the output open.
@@ -78,12 +81,12 @@ enum ChildProcess {
         var open = true
         while open {
             let remaining = clock.now.duration(to: deadline)
-            guard remaining > .zero else {
+            guard remaining > .zero, !cancelled() else {
                 timedOut = true
                 break
             }
             var poller = pollfd(fd: readEnd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, Int32(clamping: min(remaining.millisecondCount + 1, 1000)))
+            let ready = poll(&poller, 1, Int32(clamping: min(remaining.millisecondCount + 1, 200)))
             if ready < 0 && errno != EINTR { break }
             guard ready > 0 else { continue }
             let count = read(readEnd, &buffer, buffer.count)
@@ -97,7 +100,7 @@ enum ChildProcess {
         while !timedOut {
             let waited = waitpid(pid, &status, WNOHANG)
             if waited == pid || (waited < 0 && errno != EINTR) { break }
-            if clock.now >= deadline {
+            if clock.now >= deadline || cancelled() {
                 timedOut = true
                 break
             }

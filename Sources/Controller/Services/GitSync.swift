@@ -25,16 +25,17 @@ struct GitSync: Sendable {
     static let environment = ["GIT_TERMINAL_PROMPT": "0", "GIT_ASKPASS": "false", "SSH_ASKPASS": "false",
                               "GIT_SSH_COMMAND": "ssh -o BatchMode=yes", "LC_ALL": "C"]
 
-    /// Fetches and moves the checkout; blocks up to `timeout` per git command, so call it off the
-    /// concurrency pool.
-    func run() -> GitOutcome {
+    /// Fetches and moves the checkout; blocks up to `timeout` per git command (less once `cancelled()`),
+    /// so call it off the concurrency pool.
+    func run(cancelled: () -> Bool = { false }) -> GitOutcome {
         var steps: [[String]] = [["fetch", "--quiet", "--prune"]]
         switch mode {
         case .ffOnly: steps.append(["merge", "--ff-only", "--quiet", "@{upstream}"])
         case .reset: steps += [["reset", "--hard", "--quiet", "@{upstream}"], ["clean", "-d", "--force", "--quiet"]]
         }
         for arguments in steps {
-            let outcome = ChildProcess.run(["git", "-C", directory] + arguments, environment: Self.environment, timeout: timeout)
+            let outcome = ChildProcess.run(["git", "-C", directory] + arguments, environment: Self.environment, timeout: timeout,
+                                           cancelled: cancelled)
             let command = "git " + arguments[0]
             if outcome.timedOut {
                 return .failed("\(command) in \(directory) timed out after \(timeout.readable) and was stopped")

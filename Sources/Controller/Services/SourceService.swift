@@ -93,7 +93,13 @@ final class SourceService: Service, Sendable {
         let backoff = Backoff(first: settings.interval, maximum: max(settings.interval, .seconds(300)))
         var failures = 0
         repeat {
-            guard let outcome = try? await NIOThreadPool.singleton.runIfActive({ git.run() }) else { return }
+            // Stopping kills a fetch in flight (and what git started) instead of leaving it behind.
+            let stopping = StopFlag()
+            guard let outcome = try? await withTaskCancellationHandler(operation: {
+                try await NIOThreadPool.singleton.runIfActive { git.run(cancelled: { stopping.isSet }) }
+            }, onCancel: {
+                stopping.set()
+            }), !Task.isCancelled else { return }
             send(.git(outcome))
             switch outcome {
             case .fetched:
@@ -106,4 +112,11 @@ final class SourceService: Service, Sendable {
             }
         } while (try? await Task.sleep(for: failures == 0 ? settings.interval : backoff.delay(afterFailures: failures))) != nil
     }
+}
+
+/// Set once, from any thread; read by blocking work that must stop early.
+private final class StopFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    var isSet: Bool { value.load(ordering: .relaxed) }
+    func set() { value.store(true, ordering: .relaxed) }
 }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// A TCP listener on 127.0.0.1 that accepts every connection and never answers or closes it: a remote
+/// that hangs (a black-holed or stalled server seen from the client). `connections` counts the accepted.
+public final class SilentListener: @unchecked Sendable {
+    public let port: Int
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private var accepted: [Int32] = []
+    private var stopped = false
+
+    public init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.descriptor = descriptor
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound, listen(descriptor, 64) == 0 else {
+            close(descriptor)
+            throw POSIXError(.EADDRINUSE)
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread { [self] in
+            while true {
+                let connection = accept(descriptor, nil, nil)
+                guard connection >= 0 else { return }  // closed by stop()
+                let keep = lock.withLock { () -> Bool in
+                    if !stopped { accepted.append(connection) }
+                    return !stopped
+                }
+                if !keep { close(connection) }
+            }
+        }
+        thread.start()
+    }
+
+    public var connections: Int { lock.withLock { accepted.count } }
+
+    public func stop() {
+        let open = lock.withLock { () -> [Int32] in
+            guard !stopped else { return [] }
+            stopped = true
+            return accepted
+        }
+        shutdown(descriptor, Int32(SHUT_RDWR))
+        close(descriptor)
+        for connection in open { close(connection) }
+    }
+
+    deinit { stop() }
+}
