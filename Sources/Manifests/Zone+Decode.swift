@@ -1,7 +1,7 @@
 import DNSWire
 import Model
 
-/// The record types a Zone may hold statically (DESIGN.md); SOA and the apex NS come from their own fields.
+/// The record types a Zone may hold statically; SOA and the apex NS come from their own fields.
 let staticRecordTypes: [RRType] = [.a, .aaaa, .cname, .mx, .txt, .srv, .caa, .ns, .ptr]
 
 extension DocumentDecoder {
