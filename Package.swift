@@ -90,6 +90,8 @@ let package = Package(
                           path: "Benchmarks/ManifestsBenchmark"),
         .executableTarget(name: "MonitorBenchmark", dependencies: ["DNSWire", "Model", "Monitor"],
                           path: "Benchmarks/MonitorBenchmark"),
+        .executableTarget(name: "StoreBenchmark", dependencies: ["DNSWire", "Manifests", "Model", "Reconcile", "Store"],
+                          path: "Benchmarks/StoreBenchmark"),
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
         .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
@@ -100,7 +102,7 @@ let package = Package(
             "Controller", "AdminAPI", "Authority", "Manifests", "Model", "Monitor", "Reconcile", "Store",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Model"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [

@@ -30,10 +30,10 @@ public final class Store: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
-        }
         database = try DatabasePool(path: (directory as NSString).appendingPathComponent("state.sqlite"), configuration: configuration)
+        // Only the writer commits, and a pool opens it once: set after opening, because GRDB sets NORMAL
+        // on it when it turns WAL on (after any `prepareDatabase`).
+        try database.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = \(durability.rawValue)") }
         try Self.migrator.migrate(database)
     }
 

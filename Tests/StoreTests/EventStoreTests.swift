@@ -1,6 +1,7 @@
 import Foundation
 import Model
-import Store
+import GRDB
+@testable import Store
 import Testing
 
 /// The store's events: paging, held events and the flap history, pruning, outbox counts.
@@ -65,5 +66,19 @@ struct EventStoreTests {
         #expect(try await store.prune(before: old.addingTimeInterval(3600)) == 2)
         #expect(try await store.latestEvents(limit: 10).map(\.id) == ["e2", "e3", "e5"])
         #expect(try await store.outboxCounts() == ["pending": 1])
+    }
+}
+
+/// The connection that commits (applies, events, the outbox) syncs the WAL on every commit.
+@Suite("Store durability")
+struct StoreDurabilityTests {
+    @Test func theWriterSyncsEachCommit() async throws {
+        let (store, directory) = try EventStoreTests.store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // PRAGMA synchronous: 2 is FULL, 1 NORMAL (what GRDB's pools set by default in WAL mode).
+        #expect(try await store.database.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+        #expect(try await store.database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        let normal = try Store(directory: directory.appendingPathComponent("normal").path, durability: .normal)
+        #expect(try await normal.database.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1)
     }
 }

@@ -153,6 +153,8 @@ extension ControlCore {
     private mutating func install(now: Timestamp) {
         snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: snapshot, now: now.seconds)
         targets = ProbeTarget.all(in: live.desired)
+        let probed = Set(targets.map(\.key))
+        since = since.filter { probed.contains($0.key) }
     }
 }
 

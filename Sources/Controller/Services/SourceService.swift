@@ -46,12 +46,17 @@ final class SourceService: Service, Sendable {
     }
 
     func run() async throws {
+        // Git waits on the network, up to its timeout: a thread of its own, so reading the manifests
+        // (and the admin API's compiling on the shared pool) never queues behind a hung fetch.
+        let gitThread = NIOThreadPool(numberOfThreads: 1)
+        gitThread.start()
         try await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.watch() }
-                if let git = self.settings.git { group.addTask { await self.fetch(git) } }
+                if let git = self.settings.git { group.addTask { await self.fetch(git, on: gitThread) } }
             }
         }
+        try? await gitThread.shutdownGracefully()
     }
 
     /// Sends the manifests when they changed since the last look (paths and bytes), or when forced.
@@ -89,14 +94,14 @@ final class SourceService: Service, Sendable {
 
     /// Fetches every interval; after failures in a row, waits twice as long each time (up to five minutes
     /// or the interval, whichever is longer).
-    private func fetch(_ git: GitSync) async {
+    private func fetch(_ git: GitSync, on thread: NIOThreadPool) async {
         let backoff = Backoff(first: settings.interval, maximum: max(settings.interval, .seconds(300)))
         var failures = 0
         repeat {
             // Stopping kills a fetch in flight (and what git started) instead of leaving it behind.
             let stopping = StopFlag()
             guard let outcome = try? await withTaskCancellationHandler(operation: {
-                try await NIOThreadPool.singleton.runIfActive { git.run(cancelled: { stopping.isSet }) }
+                try await thread.runIfActive { git.run(cancelled: { stopping.isSet }) }
             }, onCancel: {
                 stopping.set()
             }), !Task.isCancelled else { return }

@@ -49,8 +49,7 @@ final class StoreWriter: Service, Sendable {
             return .success(try await store.apply(sources: commit.files, revision: commit.revision, checksum: commit.checksum,
                                                   summary: commit.summary, expectedGeneration: commit.generation - 1))
         } catch {
-            metrics.storeError()
-            logger.error("the store could not record the apply", metadata: ["generation": "\(commit.generation)", "error": "\(error)"])
+            metrics.storeError()  // the loop reports it, once per distinct failure
             return .failure(StoreFailure(message: "\(error)"))
         }
     }
