@@ -41,3 +41,4 @@ bench:
 	Benchmarks/failover-latency.sh
 	Benchmarks/plan-scale.sh
 	Benchmarks/notify-latency.sh
+	Benchmarks/store-durability.sh

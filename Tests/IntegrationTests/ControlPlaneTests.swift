@@ -9,32 +9,6 @@ import Testing
 /// on the same data directory. Health must reach the answers whatever the rest is doing.
 @Suite("Control plane under faults")
 struct ControlPlaneTests {
-    /// A zone and a failover policy on 127.0.0.1 (primary) and 127.0.0.2, probed every second and down
-    /// after two failures.
-    static func failoverManifests(port: Int) -> String {
-        """
-        apiVersion: switchyard.io/v1
-        kind: Zone
-        metadata: {name: example.test}
-        spec: {ttl: 300, soa: {primary: ns1, contact: hostmaster}, nameservers: [ns1, ns2]}
-        ---
-        apiVersion: switchyard.io/v1
-        kind: Monitor
-        metadata: {name: web}
-        spec: {protocol: http, port: \(port), path: /health, interval: 1s, timeout: 500ms, failureThreshold: 2, successThreshold: 1}
-        ---
-        apiVersion: switchyard.io/v1
-        kind: FailoverPolicy
-        metadata: {name: www}
-        spec:
-          zone: example.test
-          name: www
-          type: A
-          monitor: web
-          tiers: [{name: primary, endpoints: [127.0.0.1]}, {name: secondary, endpoints: [127.0.0.2]}]
-        """
-    }
-
     static func git(_ arguments: [String], in directory: URL? = nil) throws {
         let result = try run("git", (directory.map { ["-C", $0.path] } ?? [])
                              + ["-c", "user.name=test", "-c", "user.email=test@example.test", "-c", "init.defaultBranch=main"] + arguments)
@@ -67,7 +41,8 @@ struct ControlPlaneTests {
         defer { try? FileManager.default.removeItem(at: checkout) }
         // A checkout whose upstream accepts the connection and never answers.
         try Self.git(["init", checkout.path])
-        try Self.failoverManifests(port: port).write(to: checkout.appendingPathComponent("all.yaml"), atomically: true, encoding: .utf8)
+        // A failover policy probed every second, down after two failures.
+        try NotificationTests.writeManifests(to: checkout, port: port, receiver: nil)
         try Self.git(["add", "."], in: checkout)
         try Self.git(["commit", "-m", "first"], in: checkout)
         try Self.git(["remote", "add", "origin", "http://127.0.0.1:\(remote.port)/manifests.git"], in: checkout)

@@ -9,10 +9,15 @@ import FoundationNetworking
 /// delivered once it is back — across a controller restart — and none missing.
 @Suite("Notifications by webhook")
 struct NotificationTests {
-    /// A zone, a monitor probing every second, a failover policy on 127.0.0.1/127.0.0.2 and a webhook notifier.
-    static func writeManifests(to manifests: URL, port: Int, receiver: WebhookReceiver, failureThreshold: Int = 2,
+    /// A zone, a monitor probing every second, a failover policy on 127.0.0.1/127.0.0.2 and, with a
+    /// receiver, a webhook notifier the policy notifies.
+    static func writeManifests(to manifests: URL, port: Int, receiver: WebhookReceiver?, failureThreshold: Int = 2,
                                smtpPort: Int? = nil) throws {
         let email = smtpPort.map { ", email: {url: \"smtp://127.0.0.1:\($0)\", starttls: none, from: dns@example.test, to: [oncall@example.test]}" } ?? ""
+        let notifier = receiver.map { receiver in
+            "\n  notify: [hook]\n---\napiVersion: switchyard.io/v1\nkind: Notifier\nmetadata: {name: hook}\n"
+                + "spec: {webhook: {url: \"\(receiver.url)\", secretFrom: \"env:HOOK_SECRET\", headers: {X-Team: sre}}\(email)}"
+        } ?? ""
         try FileManager.default.createDirectory(at: manifests, withIntermediateDirectories: true)
         try """
             apiVersion: switchyard.io/v1
@@ -34,13 +39,7 @@ struct NotificationTests {
               name: www
               type: A
               monitor: web
-              tiers: [{name: primary, endpoints: [127.0.0.1]}, {name: secondary, endpoints: [127.0.0.2]}]
-              notify: [hook]
-            ---
-            apiVersion: switchyard.io/v1
-            kind: Notifier
-            metadata: {name: hook}
-            spec: {webhook: {url: "\(receiver.url)", secretFrom: "env:HOOK_SECRET", headers: {X-Team: sre}}\(email)}
+              tiers: [{name: primary, endpoints: [127.0.0.1]}, {name: secondary, endpoints: [127.0.0.2]}]\(notifier)
             """.write(to: manifests.appendingPathComponent("all.yaml"), atomically: true, encoding: .utf8)
     }
 

@@ -18,11 +18,12 @@ struct ControlCore: Sendable {
         var geoip: GeoIPDatabase?
         /// How often the live config is compared with the manifests (drift).
         var interval: Duration
-        var retry: Backoff = .standard
-        var flapLimit = 5
-        var flapWindow: Duration = .seconds(600)
+        /// The waits between tries of manifests that do not apply.
+        var retry: Backoff
+        var flapLimit: Int
+        var flapWindow: Duration
         /// How long events are kept once nothing waits on them.
-        var retain: Duration = .seconds(30 * 86_400)
+        var retain: Duration
         /// How often old events are pruned.
         static let pruneEvery: Duration = .seconds(3600)
 
