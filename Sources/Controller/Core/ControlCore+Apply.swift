@@ -19,9 +19,10 @@ extension ControlCore {
     static let namedDriftChanges = 100
 
     private func decide(_ candidate: Candidate, origin: Origin, base: Int, checksum: String?, force: Bool) -> Decision {
-        guard case .valid(let desired, _) = candidate.compiled else {
-            if case .invalid(let errors) = candidate.compiled { return .failed(.invalid(errors)) }
-            return .failed(.invalid([]))
+        let desired: DesiredState
+        switch candidate.compiled {
+        case .valid(let state, _): desired = state
+        case .invalid(let errors): return .failed(.invalid(errors))
         }
         guard base == live.generation else { return .failed(.stale(planned: base, live: live.generation)) }
         // Only the plan's verdict outlives this function: its change list (a line per record set) is freed
