@@ -97,7 +97,7 @@ struct ControlCoreTests {
     static func installedAt(_ seconds: Int64) -> [String] {
         ["serve example.test. \(serial(seconds))", "probe 2 endpoints", "notify example.test. \(serial(seconds)) to 1"]
     }
-    static let firstPrune = "prune before \(start + 22 - 30 * 86_400)"
+    static let firstPrune = "prune before \(start + 3 - 30 * 86_400)"
 
     static let rows: [Row] = [
         // Applies from the manifests.
@@ -181,23 +181,26 @@ struct ControlCoreTests {
             effects: ["report git recovered"]),
         Row(name: "git working as before: nothing", given: generationOne, input: .git(.fetched(revision: "abc")), at: 30, effects: []),
 
-        // Every interval: drift is put back; pruning on the first tick, then hourly.
+        // Every interval: drift is put back (the first check an interval after the first tick); pruning on
+        // the first tick, then hourly.
+        Row(name: "the first tick prunes, and checks for drift only an interval later", given: generationOne, input: .tick, at: 3,
+            effects: [firstPrune]),
         Row(name: "a config applied from elsewhere is found at the next check",
-            given: generationOne + [(.apply(4, admin(wwwTTL120, base: 1)), 20), (.committed(.success(2)), 21)], input: .tick, at: 22,
-            effects: ["read manifests", firstPrune]),
-        Row(name: "no check again before the interval",
-            given: generationOne + [(.apply(4, admin(wwwTTL120, base: 1)), 20), (.committed(.success(2)), 21), (.tick, 22)],
-            input: .tick, at: 51, effects: []),
+            given: generationOne + [(.tick, 3), (.apply(4, admin(wwwTTL120, base: 1)), 20), (.committed(.success(2)), 21)], input: .tick, at: 33,
+            effects: ["read manifests"]),
+        Row(name: "no check before the interval",
+            given: generationOne + [(.tick, 3), (.apply(4, admin(wwwTTL120, base: 1)), 20), (.committed(.success(2)), 21)], input: .tick, at: 32,
+            effects: []),
         Row(name: "the manifests are put back, as a drift",
-            given: generationOne + [(.apply(4, admin(wwwTTL120, base: 1)), 20), (.committed(.success(2)), 21), (.tick, 22)],
-            input: .manifests(valid), at: 23, effects: ["commit generation 3 from manifests \(oneUpdate), drift 1"]),
+            given: generationOne + [(.tick, 3), (.apply(4, admin(wwwTTL120, base: 1)), 20), (.committed(.success(2)), 21), (.tick, 33)],
+            input: .manifests(valid), at: 34, effects: ["commit generation 3 from manifests \(oneUpdate), drift 1"]),
         Row(name: "and reported once stored",
-            given: generationOne + [(.apply(4, admin(wwwTTL120, base: 1)), 20), (.committed(.success(2)), 21), (.tick, 22),
-                                    (.manifests(valid), 23)],
-            input: .committed(.success(3)), at: 24,
-            effects: installedAt(24) + ["report applied generation 3 from manifests \(oneUpdate)", "report drift 2 → 3: ~ FailoverPolicy/www",
+            given: generationOne + [(.tick, 3), (.apply(4, admin(wwwTTL120, base: 1)), 20), (.committed(.success(2)), 21), (.tick, 33),
+                                    (.manifests(valid), 34)],
+            input: .committed(.success(3)), at: 35,
+            effects: installedAt(35) + ["report applied generation 3 from manifests \(oneUpdate)", "report drift 2 → 3: ~ FailoverPolicy/www",
                                         "record drift manifests → 1 deliveries"]),
-        Row(name: "in sync: a tick only prunes", given: generationOne, input: .tick, at: 22, effects: [firstPrune]),
+        Row(name: "in sync at the check: nothing to read", given: generationOne + [(.tick, 3)], input: .tick, at: 33, effects: []),
 
         // A flapping policy: beyond the limit, events are held and summarized once the window has passed.
         Row(name: "past the flap limit an event is held", given: generationOne + [(health(.down, "127.0.0.1", from: .unknown, at: 10), 10)],
@@ -205,7 +208,7 @@ struct ControlCoreTests {
             effects: ["serve example.test. \(serial(11))", "report health web/127.0.0.1 down → up", "report failback FailoverPolicy/www held",
                       "record health web/127.0.0.1 up; failback FailoverPolicy/www held → 0 deliveries", "notify example.test. \(serial(11)) to 1"]),
         Row(name: "a window after the first held event, one summary covers it",
-            given: generationOne + [(health(.down, "127.0.0.1", from: .unknown, at: 10), 10), (.tick, 10),
+            given: generationOne + [(.tick, 3), (health(.down, "127.0.0.1", from: .unknown, at: 10), 10),
                                     (health(.up, "127.0.0.1", from: .down, at: 11), 11)],
             flapLimit: 1, input: .tick, at: 71,
             effects: ["report summary FailoverPolicy/www of 1", "record summary FailoverPolicy/www → 1 deliveries; 1 summarized"]),

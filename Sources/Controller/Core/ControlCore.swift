@@ -135,7 +135,10 @@ struct ControlCore: Sendable {
     /// What is due by time: flapping policies' summaries, the drift check every `interval`, and pruning.
     private mutating func tick(now: Timestamp) -> [ControlEffect] {
         var effects = dueSummaries(now: now)
-        if sync.nextDriftCheck.map({ now >= $0 }) ?? true {
+        // The first check is an interval after the first tick: an apply made just after start is not drift yet.
+        let nextCheck = sync.nextDriftCheck ?? now.adding(settings.interval)
+        sync.nextDriftCheck = nextCheck
+        if now >= nextCheck {
             sync.nextDriftCheck = now.adding(settings.interval)
             // In controller mode the manifests are the truth: a config applied from elsewhere is put back.
             if inFlight == nil, sync.failure == nil, !sync.readingForDrift, let inSync = sync.inSyncAt, inSync != live.generation {
