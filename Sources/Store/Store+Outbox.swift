@@ -4,17 +4,20 @@ import Model
 
 extension Store {
     /// Deliveries due at `now` (pending, next attempt reached), oldest first, with their event; none of
-    /// `excluding` (those already being attempted, or whose last attempt is not recorded yet).
-    public func dueDeliveries(at now: Date, limit: Int = 100, excluding: Set<Int64> = []) async throws -> [PendingDelivery] {
-        let busy = String(decoding: try JSONEncoder().encode(Array(excluding)), as: UTF8.self)
+    /// `excluding` (those already being attempted, or whose last attempt is not recorded yet) and none
+    /// for `skipping` (receivers that take no more now), so one receiver's backlog hides no other's.
+    public func dueDeliveries(at now: Date, limit: Int = 100, excluding: Set<Int64> = [],
+                              skipping: Set<DeliveryTarget> = []) async throws -> [PendingDelivery] {
+        let (busy, full) = (try Self.jsonList(excluding), try Self.jsonList(skipping))
         return try await database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT outbox.id, outbox.eventId, outbox.notifier, outbox.channel, outbox.attempts, event.kind, event.time, event.body
                 FROM outbox JOIN event ON event.id = outbox.eventId
                 WHERE outbox.state = 'pending' AND outbox.nextAttemptAt <= ?
                   AND outbox.id NOT IN (SELECT value FROM json_each(?))
+                  AND outbox.notifier || '/' || outbox.channel NOT IN (SELECT value FROM json_each(?))
                 ORDER BY outbox.nextAttemptAt, outbox.id LIMIT ?
-                """, arguments: [now.timeIntervalSince1970, busy, limit]).map { row in
+                """, arguments: [now.timeIntervalSince1970, busy, full, limit]).map { row in
                 PendingDelivery(id: row["id"], eventId: row["eventId"], target: DeliveryTarget(notifier: row["notifier"], channel: row["channel"]),
                                 attempts: row["attempts"], kind: row["kind"], eventTime: Date(timeIntervalSince1970: row["time"]),
                                 body: row["body"])
@@ -22,13 +25,24 @@ extension Store {
         }
     }
 
-    /// When the next pending delivery not in `excluding` is due, if any.
-    public func nextDeliveryTime(excluding: Set<Int64> = []) async throws -> Date? {
-        let busy = String(decoding: try JSONEncoder().encode(Array(excluding)), as: UTF8.self)
+    /// When the next pending delivery not in `excluding` and not for `skipping` is due, if any.
+    public func nextDeliveryTime(excluding: Set<Int64> = [], skipping: Set<DeliveryTarget> = []) async throws -> Date? {
+        let (busy, full) = (try Self.jsonList(excluding), try Self.jsonList(skipping))
         return try await database.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM outbox WHERE state = 'pending' AND id NOT IN (SELECT value FROM json_each(?))",
-                                arguments: [busy]).map { Date(timeIntervalSince1970: $0) }
+            try Double.fetchOne(db, sql: """
+                SELECT MIN(nextAttemptAt) FROM outbox WHERE state = 'pending' AND id NOT IN (SELECT value FROM json_each(?))
+                  AND notifier || '/' || channel NOT IN (SELECT value FROM json_each(?))
+                """, arguments: [busy, full]).map { Date(timeIntervalSince1970: $0) }
         }
+    }
+
+    /// A JSON array for `json_each`: ids as numbers, receivers as `notifier/channel`.
+    private static func jsonList(_ ids: Set<Int64>) throws -> String {
+        String(decoding: try JSONEncoder().encode(Array(ids)), as: UTF8.self)
+    }
+
+    private static func jsonList(_ targets: Set<DeliveryTarget>) throws -> String {
+        String(decoding: try JSONEncoder().encode(targets.map { "\($0.notifier)/\($0.channel)" }), as: UTF8.self)
     }
 
     /// Records the outcome of one attempt: delivered, retry at `next`, or failed for good (`next` nil).

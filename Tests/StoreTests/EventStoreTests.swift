@@ -49,6 +49,21 @@ struct EventStoreTests {
         #expect(try await store.outboxCounts() == ["pending": 1])
     }
 
+    @Test func aBusyReceiversBacklogHidesNoOtherReceiver() async throws {
+        let (store, directory) = try Self.store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let (dead, alive) = (DeliveryTarget(notifier: "dead", channel: "webhook"), DeliveryTarget(notifier: "alive", channel: "email"))
+        try await store.record(events: (1...5).map { Self.event($0, at: start.addingTimeInterval(Double($0)), deliveries: [dead]) }
+                                      + [Self.event(6, at: start.addingTimeInterval(10), deliveries: [alive])])
+        let now = start.addingTimeInterval(60)
+        // The oldest first: the dead receiver's backlog fills a small batch.
+        #expect(try await store.dueDeliveries(at: now, limit: 3).map(\.eventId) == ["e1", "e2", "e3"])
+        #expect(try await store.dueDeliveries(at: now, limit: 3, skipping: [dead]).map(\.eventId) == ["e6"])
+        #expect(try await store.nextDeliveryTime(skipping: [dead]) == start.addingTimeInterval(10))
+        #expect(try await store.nextDeliveryTime(skipping: [dead, alive]) == nil)
+    }
+
     @Test func pruneKeepsWhatStillWaits() async throws {
         let (store, directory) = try Self.store()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -58,13 +58,13 @@ final class NotificationService: Service, Sendable {
         var failures = 0
         while !Task.isCancelled {
             do {
-                let due = try await store.dueDeliveries(at: Date(), limit: settings.batch, excluding: busy.withLock { $0 })
-                var waitingForReceiver = false
-                for delivery in due where !start(delivery, on: pool) { waitingForReceiver = true }
+                // Receivers at their limit are left out (a finished delivery wakes us for them), so a dead
+                // receiver's backlog neither fills the batch nor keeps the next wake-up at "now".
+                let due = try await store.dueDeliveries(at: Date(), limit: settings.batch, excluding: busy.withLock { $0 },
+                                                        skipping: saturated())
+                for delivery in due { start(delivery, on: pool) }
                 failures = 0
-                if waitingForReceiver {
-                    await wakeSignal.wait()  // a receiver at its limit: the next finished delivery wakes us
-                } else if let next = try await store.nextDeliveryTime(excluding: busy.withLock { $0 }) {
+                if let next = try await store.nextDeliveryTime(excluding: busy.withLock { $0 }, skipping: saturated()) {
                     await wakeSignal.wait(upTo: .milliseconds(max(0, Int64(next.timeIntervalSinceNow * 1000)) + 1))
                 } else {
                     await wakeSignal.wait()
@@ -78,17 +78,22 @@ final class NotificationService: Service, Sendable {
         }
     }
 
+    /// The receivers at their limit now.
+    private func saturated() -> Set<DeliveryTarget> {
+        running.withLock { Set($0.filter { $0.value >= settings.perReceiver }.keys) }
+    }
+
     /// Starts `delivery` unless its receiver is at its limit (or it is already being sent).
-    private func start(_ delivery: PendingDelivery, on pool: NIOThreadPool) -> Bool {
+    private func start(_ delivery: PendingDelivery, on pool: NIOThreadPool) {
         let admitted = running.withLock { running in
             guard running[delivery.target, default: 0] < settings.perReceiver else { return false }
             running[delivery.target, default: 0] += 1
             return true
         }
-        guard admitted else { return false }
+        guard admitted else { return }
         guard busy.withLock({ $0.insert(delivery.id).inserted }) else {
             running.withLock { $0[delivery.target, default: 1] -= 1 }
-            return true
+            return
         }
         let notifier = notifiers()[delivery.target.notifier]
         pool.submit { [self] state in
@@ -110,7 +115,6 @@ final class NotificationService: Service, Sendable {
             finish(delivery, error: error, retrying: retrying)
             wakeSignal.signal()
         }
-        return true
     }
 
     /// Logs and counts the outcome, and queues it for the store; the delivery may be due again only
