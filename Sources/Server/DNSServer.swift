@@ -17,11 +17,11 @@ public final class DNSServer: Sendable {
         public var port: Int
         public var maxTCPConnections: Int
         public var tcpIdleTimeout: TimeAmount
-        /// Keys for TSIG-signed queries and transfers.
-        public var keyring: TSIGKeyring
+        /// Keys for TSIG-signed queries and transfers, replaceable while serving.
+        public var keyring: TSIGKeyringReference
 
         public init(host: String = "127.0.0.1", port: Int = 5353, maxTCPConnections: Int = 1024,
-                    tcpIdleTimeout: TimeAmount = .seconds(10), keyring: TSIGKeyring = TSIGKeyring()) {
+                    tcpIdleTimeout: TimeAmount = .seconds(10), keyring: TSIGKeyringReference = TSIGKeyringReference()) {
             self.host = host
             self.port = port
             self.maxTCPConnections = maxTCPConnections
@@ -47,39 +47,64 @@ public final class DNSServer: Sendable {
     }
 
     /// Binds UDP (one SO_REUSEPORT socket per event loop, reading up to 16 datagrams per call) and TCP,
-    /// and returns the port they share.
+    /// and returns the port they share. With port 0 the UDP port is picked first; when TCP cannot have
+    /// the same number (a connection may be using it), another pair is tried.
     public func start() async throws -> Int {
-        let loops = Array(group.makeIterator())
         let responder = QueryResponder(snapshots: snapshots, keyring: configuration.keyring,
                                        now: { UInt64(max(0, Date().timeIntervalSince1970)) })
+        var attempt = 1
+        while true {
+            do {
+                return try await bind(responder: responder)
+            } catch let error as IOError where configuration.port == 0 && error.errnoCode == EADDRINUSE && attempt < 10 {
+                attempt += 1
+            }
+        }
+    }
+
+    private func bind(responder: QueryResponder) async throws -> Int {
+        let loops = Array(group.makeIterator())
         var udpChannels: [Channel] = []
         var port = configuration.port
         let tcpCounters = ResponseCounters()
         var allCounters = [tcpCounters]
-        for loop in loops {
-            let loopCounters = ResponseCounters()
-            allCounters.append(loopCounters)
-            let channel = try await DatagramBootstrap(group: loop)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                .channelOption(ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1)
-                .channelOption(.datagramVectorReadMessageCount, value: 16)
-                // NIO splits the allocator's capacity into one slot per message, and each slot must hold
-                // the largest query we take, or large EDNS queries are cut. 16 × 4 KiB keeps each read's
-                // buffer under glibc's 128 KiB mmap threshold, so reading never maps and unmaps memory;
-                // 8 and 32 slots measured alike with dnsperf.
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 4096))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(responder: responder, counters: loopCounters))
+        do {
+            for loop in loops {
+                let loopCounters = ResponseCounters()
+                allCounters.append(loopCounters)
+                let channel = try await DatagramBootstrap(group: loop)
+                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .channelOption(ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1)
+                    .channelOption(.datagramVectorReadMessageCount, value: 16)
+                    // NIO splits the allocator's capacity into one slot per message, and each slot must hold
+                    // the largest query we take, or large EDNS queries are cut. 16 × 4 KiB keeps each read's
+                    // buffer under glibc's 128 KiB mmap threshold, so reading never maps and unmaps memory;
+                    // 8 and 32 slots measured alike with dnsperf.
+                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 4096))
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(responder: responder, counters: loopCounters))
+                        }
                     }
-                }
-                .bind(host: configuration.host, port: port).get()
-            if port == 0 { port = channel.localAddress?.port ?? 0 }
-            udpChannels.append(channel)
+                    .bind(host: configuration.host, port: port).get()
+                if port == 0 { port = channel.localAddress?.port ?? 0 }
+                udpChannels.append(channel)
+            }
+            let tcp = try await bindTCP(port: port, responder: responder, counters: tcpCounters)
+            channels.withLockedValue { $0 = udpChannels + [tcp] }
+        } catch {
+            for channel in udpChannels { try? await channel.close() }
+            throw error
         }
+        counters.withLockedValue { $0 = allCounters }
+        logger.info("DNS listening", metadata: ["address": "\(configuration.host)", "port": "\(port)", "udpSockets": "\(loops.count)"])
+        return port
+    }
+
+    private func bindTCP(port: Int, responder: QueryResponder, counters: ResponseCounters) async throws -> Channel {
         let maxConnections = configuration.maxTCPConnections
         let idleTimeout = configuration.tcpIdleTimeout
-        let tcp = try await ServerBootstrap(group: group)
+        return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -95,14 +120,10 @@ public final class DNSServer: Sendable {
                     let operations = channel.pipeline.syncOperations
                     try operations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                     try operations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
-                    try operations.addHandler(TCPQueryHandler(responder: responder, counters: tcpCounters))
+                    try operations.addHandler(TCPQueryHandler(responder: responder, counters: counters))
                 }
             }
             .bind(host: configuration.host, port: port).get()
-        channels.withLockedValue { $0 = udpChannels + [tcp] }
-        counters.withLockedValue { $0 = allCounters }
-        logger.info("DNS listening", metadata: ["address": "\(configuration.host)", "port": "\(port)", "udpSockets": "\(loops.count)"])
-        return port
     }
 
     /// Responses sent since start, by RCODE (index 0 = NOERROR … 15), over UDP and TCP.

@@ -47,8 +47,13 @@ public final class ControllerProcess: @unchecked Sendable {
             admin = lines.first { $0.hasPrefix("switchyard: admin API on ") }.map { String($0.dropFirst("switchyard: admin API on ".count)) }
         }
         guard let found, let admin else {
-            process.terminate()
-            throw StartFailure(output: seen + "\n" + collected.text)
+            // Let it finish saying why (or stop it), and collect all it said.
+            if process.isRunning { process.terminate() }
+            let deadline = Date().addingTimeInterval(3)
+            while process.isRunning && Date() < deadline { usleep(20_000) }
+            usleep(100_000)
+            let status = process.isRunning ? "still running" : "exit status \(process.terminationStatus)"
+            throw StartFailure(output: "\(status)\n" + seen + "\n" + collected.text)
         }
         port = found
         adminURL = admin

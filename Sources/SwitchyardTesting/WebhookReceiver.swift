@@ -6,11 +6,14 @@ public final class WebhookReceiver: @unchecked Sendable {
     public let port: Int
     public let secret: String
     public let logURL: URL
+    /// Seconds each request is held before the answer.
+    public let delay: Double
     private var process: Process?
 
-    public init(port: Int, secret: String, directory: URL) throws {
+    public init(port: Int, secret: String, directory: URL, delay: Double = 0) throws {
         self.port = port
         self.secret = secret
+        self.delay = delay
         logURL = directory.appendingPathComponent("webhook-\(port).jsonl")
         try start()
     }
@@ -20,7 +23,8 @@ public final class WebhookReceiver: @unchecked Sendable {
     public func start() throws {
         guard process == nil else { return }
         process = try startReadyProcess("python3", [repositoryRoot.appendingPathComponent("Tests/Peers/webhook_receiver.py").path,
-                                                    "--port", String(port), "--secret", secret, "--log", logURL.path])
+                                                    "--port", String(port), "--secret", secret, "--log", logURL.path,
+                                                    "--delay", String(delay)])
     }
 
     public func stop() {

@@ -2,7 +2,8 @@
 """A webhook receiver for notifier tests, on loopback only. Verifies X-Switchyard-Signature
 (sha256=HMAC-SHA256(secret, timestamp + "." + body)), refuses timestamps more than 5 minutes off
 (replays), and logs every delivery to --log as a JSON line: delivery id, event kind, whether it was a
-duplicate, the signature verdict, the custom X-Team header and the time it arrived. Prints "ready"."""
+duplicate, the signature verdict, the custom X-Team header and the time it arrived. With --delay, holds
+each request that many seconds before it answers (and logs). Prints "ready"."""
 import argparse, hashlib, hmac, json, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -10,6 +11,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--secret", required=True)
 parser.add_argument("--log", required=True)
+parser.add_argument("--delay", type=float, default=0)
 args = parser.parse_args()
 seen = set()
 lock = threading.Lock()
@@ -20,6 +22,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if args.delay:
+            time.sleep(args.delay)
         timestamp = self.headers.get("X-Switchyard-Timestamp", "")
         expected = "sha256=" + hmac.new(args.secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
         valid = hmac.compare_digest(expected, self.headers.get("X-Switchyard-Signature", ""))
