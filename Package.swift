@@ -47,7 +47,7 @@ let package = Package(
             "CCurl", "Model", .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Store", dependencies: [
-            "Model", .product(name: "GRDB", package: "GRDB.swift"),
+            "DNSWire", "Model", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["README.md"]),
         .target(name: "AdminAPI", dependencies: ["Model"], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [

@@ -63,7 +63,7 @@ struct Lookup {
                 }
             }
             let node: Node
-            if let exact = zone.nodes[name] {
+            if let exact = zone.node(name) {
                 node = exact
             } else if let wildcard = wildcardNode(for: name, in: zone) {
                 node = wildcard
@@ -140,7 +140,7 @@ struct Lookup {
                 let values = current(policy, random: &random)
                 records += values.answer.compactMap { addressRecord($0, owner: owner, ttl: min(ttl, values.ttl)) }
                     .filter { $0.type == type }
-            } else if let rrset = zone.nodes[target]?.rrset(type) {
+            } else if let rrset = zone.node(target)?.rrset(type) {
                 records += rrset.data.map { ResourceRecord(name: owner, ttl: min(ttl, rrset.ttl), data: $0) }
             }
         }
@@ -153,9 +153,9 @@ struct Lookup {
         guard zone.hasWildcards else { return nil }
         var ancestor = name.parent
         while let candidate = ancestor, candidate.isSubdomain(of: zone.origin) {
-            if candidate == zone.origin || zone.nodes[candidate] != nil {
+            if candidate == zone.origin || zone.node(candidate) != nil {
                 guard let source = try? candidate.prepending(label: [UInt8(ascii: "*")]) else { return nil }
-                return zone.nodes[source]
+                return zone.node(source)
             }
             ancestor = candidate.parent
         }
@@ -182,7 +182,7 @@ struct Lookup {
             case .srv(let srv): target = srv.target
             default: continue
             }
-            guard let zone = snapshot.zone(for: target), let node = zone.nodes[target] else { continue }
+            guard let zone = snapshot.zone(for: target), let node = zone.node(target) else { continue }
             for type in [RRType.a, .aaaa] {
                 guard let rrset = node.rrset(type) else { continue }
                 if !additional.contains(where: { $0.name == target && $0.type == type }) {

@@ -1,8 +1,8 @@
 import DNSWire
 import Model
 
-/// Every zone served, frozen: what a query reads. A new config (or, later, new health) builds a new
-/// snapshot and swaps it in whole (`SnapshotReference`); a query never sees a half-applied change.
+/// Every zone served, frozen: what a query reads. A new config or new health builds a new snapshot and
+/// swaps it in whole (`SnapshotReference`); a query never sees a half-applied change.
 public final class Snapshot: Sendable {
     /// Zones by origin, and the same with the longest origin first for lookups.
     public let zones: [Name: ZoneData]
@@ -21,26 +21,77 @@ public final class Snapshot: Sendable {
         self.geoip = geoip
     }
 
-    /// Builds the snapshot for `state`, its policies evaluated against `health`. A zone whose records
-    /// and policy answers are unchanged keeps its serial; a changed or new zone gets the next serial
-    /// after `previous` (see `SerialNumber.next`), with `now` in seconds since 1970, so secondaries
-    /// follow every change of what is served, health-driven ones included.
+    /// What a build needs besides the config and health: how secondaries' host names resolved, how much
+    /// history each zone keeps, and, at start, the last version of each zone the store holds.
+    public struct BuildOptions: Sendable {
+        public var hostAddresses: [String: [IPAddress]]
+        public var journal: JournalLimits
+        public var restored: [Name: StoredZoneVersion]
+
+        public init(hostAddresses: [String: [IPAddress]] = [:], journal: JournalLimits = JournalLimits(),
+                    restored: [Name: StoredZoneVersion] = [:]) {
+            self.hostAddresses = hostAddresses
+            self.journal = journal
+            self.restored = restored
+        }
+    }
+
+    /// Builds the snapshot for `state`, its policies evaluated against `health`, its catalogs served as
+    /// zones. Each zone's serial moves only when what it transfers changes (static records, what its
+    /// policies send secondaries, its SOA settings): then it is `SerialNumber.next` after the previous
+    /// serial (or after the stored one, at start) with `now` in seconds since 1970, and the change is
+    /// appended to the zone's journal for IXFR. At start, a zone that transfers exactly what the store
+    /// last recorded keeps that serial and journal.
     public static func build(_ state: DesiredState, health: HealthTable = .allUnknown, geoip: GeoIPDatabase? = nil,
-                             previous: Snapshot?, now: UInt32) -> Snapshot {
+                             previous: Snapshot?, now: UInt32, options: BuildOptions = BuildOptions()) -> Snapshot {
         let counters = previous?.servedPolicies().mapValues(\.counter) ?? [:]
         let (byZone, remembered) = ServedPolicy.evaluate(state, health: health, previous: previous?.failoverMemory ?? [:],
                                                          counters: counters)
-        var zones: [ZoneData] = []
-        for zone in state.zones {
+        var zones = state.zones
+        var catalogSecondaries: [String: [Secondary]] = [:]
+        for catalog in state.catalogs {
+            let members = catalog.memberZones(of: state.zones)
+            zones.append(CatalogZone.model(catalog, members: members))
+            for member in members { catalogSecondaries[member.name, default: []] += catalog.secondaries }
+        }
+        let contents = zones.map { zone -> ZoneContent in
+            let owners = Set((byZone[zone.name] ?? [:]).keys)
+            if let earlier = previous?.zones[zone.origin]?.content, earlier.model == zone, earlier.policyOwners == owners {
+                return earlier
+            }
+            return ZoneContent(zone, policyOwners: owners)
+        }
+        let transfer = PolicyTransfer(contents: contents, policies: byZone)
+        var built: [ZoneData] = []
+        for content in contents {
+            let zone = content.model
             let policies = byZone[zone.name] ?? [:]
+            let policyRecords = transfer.records(for: policies)
+            let secondaries = resolve(zone.secondaries + (catalogSecondaries[zone.name] ?? []), hostAddresses: options.hostAddresses)
             let earlier = previous?.zones[zone.origin]
-            if let earlier, earlier.model == zone, earlier.policies == policies {
-                zones.append(earlier)
+            let version = ZoneVersioning.next(after: earlier, content: content, policyRecords: policyRecords,
+                                              restored: options.restored[zone.origin], now: now, limits: options.journal)
+            if let earlier, earlier.content === content, earlier.serial == version.serial, earlier.policies == policies,
+               earlier.secondaries == secondaries {
+                built.append(earlier)
             } else {
-                zones.append(ZoneData(zone, policies: policies, serial: SerialNumber.next(after: earlier?.serial, now: now)))
+                built.append(ZoneData(content: content, policies: policies, policyRecords: policyRecords, serial: version.serial,
+                                      journal: version.journal, digest: version.digest, secondaries: secondaries))
             }
         }
-        return Snapshot(zones: zones, failoverMemory: remembered, geoip: geoip)
+        return Snapshot(zones: built, failoverMemory: remembered, geoip: geoip)
+    }
+
+    /// Each secondary at each address it has: its own, or its host name's as resolved (none yet: left out).
+    private static func resolve(_ secondaries: [Secondary], hostAddresses: [String: [IPAddress]]) -> [ResolvedSecondary] {
+        var seen: Set<ResolvedSecondary> = []
+        return secondaries.flatMap { secondary -> [ResolvedSecondary] in
+            let addresses = switch secondary.host {
+            case .address(let address): [address]
+            case .name(let name): hostAddresses[name] ?? []
+            }
+            return addresses.map { ResolvedSecondary(address: $0, port: secondary.port, key: secondary.tsigKey) }
+        }.filter { seen.insert($0).inserted }
     }
 
     /// Queries answered by each policy since it first appeared.
@@ -51,5 +102,48 @@ public final class Snapshot: Sendable {
     /// The zone `name` belongs to: the one with the longest origin above it, or nil.
     public func zone(for name: Name) -> ZoneData? {
         zonesLongestFirst.first { name.isSubdomain(of: $0.origin) }
+    }
+}
+
+/// A zone's last version as the store recorded it: what a restart continues from.
+public struct StoredZoneVersion: Hashable, Sendable {
+    public var serial: UInt32
+    public var digest: ZoneDigest
+    public var journal: ZoneJournal
+
+    public init(serial: UInt32, digest: ZoneDigest, journal: ZoneJournal) {
+        self.serial = serial
+        self.digest = digest
+        self.journal = journal
+    }
+}
+
+/// When a zone's serial moves, and what its journal records.
+enum ZoneVersioning {
+    /// The serial, journal and digest of the version of a zone with `content` and `policyRecords`,
+    /// coming after `earlier` (the previous snapshot's), or after `restored` (the store's, at start).
+    static func next(after earlier: ZoneData?, content: ZoneContent, policyRecords: [Name: [ResourceRecord]],
+                     restored: StoredZoneVersion?, now: UInt32, limits: JournalLimits) -> (serial: UInt32, journal: ZoneJournal, digest: ZoneDigest) {
+        var digest = content.digest
+        for records in policyRecords.values { digest.add(records) }
+        digest.add(ZoneData.soaRecord(of: content.model, serial: 0))
+        if let earlier {
+            let statics = ZoneDiff.staticRecords(from: earlier.content, to: content)
+            let policies = ZoneDiff.policyRecords(from: earlier.policyRecords, to: policyRecords)
+            let soaChanged = earlier.model.soa != content.model.soa || earlier.model.ttl != content.model.ttl
+            guard soaChanged || !statics.deleted.isEmpty || !statics.added.isEmpty || !policies.deleted.isEmpty || !policies.added.isEmpty else {
+                return (earlier.serial, earlier.journal, digest)
+            }
+            let serial = SerialNumber.next(after: earlier.serial, now: now)
+            let delta = ZoneDelta(from: earlier.serial, to: serial, deleted: statics.deleted + policies.deleted,
+                                  added: statics.added + policies.added)
+            return (serial, earlier.journal.appending(delta, limits: limits), digest)
+        }
+        if let restored {
+            // The same content as stored: the same version. Otherwise its history cannot be chained on.
+            if restored.digest == digest { return (restored.serial, restored.journal, digest) }
+            return (SerialNumber.next(after: restored.serial, now: now), ZoneJournal(), digest)
+        }
+        return (SerialNumber.next(after: nil, now: now), ZoneJournal(), digest)
     }
 }

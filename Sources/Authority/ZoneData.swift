@@ -41,8 +41,24 @@ public struct Node: Sendable {
     }
 }
 
-/// One zone as served, immutable: built once per config or health change, read by any number of
-/// queries at once.
+/// A secondary as this version of the zone knows it: an address (a host name already resolved), the
+/// port NOTIFY goes to, and the key its transfers and NOTIFYs are signed with.
+public struct ResolvedSecondary: Hashable, Sendable {
+    public let address: IPAddress
+    public let port: UInt16
+    public let key: TSIGKey?
+
+    public init(address: IPAddress, port: UInt16, key: TSIGKey?) {
+        self.address = address
+        self.port = port
+        self.key = key
+    }
+}
+
+/// One version of one zone as served, immutable: built on each config or health change that touches the
+/// zone, read by any number of queries at once. The static names are `content`'s, shared with the other
+/// versions of the same config; the version adds the SOA with its serial, the policies' answers, what a
+/// transfer sends for them, and the journal that IXFR answers from.
 public final class ZoneData: Sendable {
     public let name: String
     public let origin: Name
@@ -51,61 +67,57 @@ public final class ZoneData: Sendable {
     public let soa: ResourceRecord
     /// The SOA as it goes into negative answers: TTL = min(SOA TTL, SOA minimum) (RFC 2308 §5).
     let negativeSOA: ResourceRecord
-    /// Every name that exists in the zone, empty non-terminals included.
-    public let nodes: [Name: Node]
-    let hasDelegations: Bool
-    let hasWildcards: Bool
-    /// The model this was built from, to tell whether a new config changes the zone.
-    let model: Zone
+    let content: ZoneContent
+    /// The apex node with the SOA among its RRsets (the content's apex has no SOA).
+    private let apex: Node
     /// Traffic policies by owner name, with what each serves now.
     public let policies: [Name: ServedPolicy]
+    /// What a transfer sends for each policy owner: what a client without location gets now, ALIAS
+    /// flattened into the A/AAAA records of its target.
+    public let policyRecords: [Name: [ResourceRecord]]
+    /// Who gets NOTIFY and may transfer: the zone's secondaries and those of the catalogs listing it.
+    public let secondaries: [ResolvedSecondary]
+    /// The versions before this one, for IXFR.
+    public let journal: ZoneJournal
+    /// What this version transfers, as a digest (SOA included, its serial not).
+    public let digest: ZoneDigest
+    /// Octets the whole zone takes in a transfer, uncompressed.
+    public let transferBytes: Int
 
-    /// Where NOTIFY goes and who may transfer.
-    public var secondaries: [Secondary] { model.secondaries }
+    var model: Zone { content.model }
+    var hasDelegations: Bool { content.hasDelegations }
+    var hasWildcards: Bool { content.hasWildcards }
 
-    /// Builds the zone's nodes from the model and its policies; `serial` is the one to serve.
-    init(_ zone: Zone, policies: [Name: ServedPolicy], serial: UInt32) {
+    init(content: ZoneContent, policies: [Name: ServedPolicy], policyRecords: [Name: [ResourceRecord]], serial: UInt32,
+         journal: ZoneJournal, digest: ZoneDigest, secondaries: [ResolvedSecondary]) {
+        let zone = content.model
         name = zone.name
         origin = zone.origin
         self.serial = serial
-        model = zone
+        self.content = content
         self.policies = policies
-        let soaData = RData.SOA(primary: zone.soa.primary, contact: zone.soa.contact, serial: serial,
-                                refresh: zone.soa.refresh, retry: zone.soa.retry, expire: zone.soa.expire,
-                                minimum: zone.soa.negativeTTL)
-        soa = ResourceRecord(name: zone.origin, ttl: zone.ttl, data: .soa(soaData))
-        negativeSOA = ResourceRecord(name: zone.origin, ttl: min(zone.ttl, zone.soa.negativeTTL), data: .soa(soaData))
+        self.policyRecords = policyRecords
+        self.journal = journal
+        self.digest = digest
+        self.secondaries = secondaries
+        soa = Self.soaRecord(of: zone, serial: serial)
+        negativeSOA = ResourceRecord(name: zone.origin, ttl: min(zone.ttl, zone.soa.negativeTTL), data: soa.data)
+        let apexSets = content.nodes[zone.origin]?.rrsets ?? []
+        apex = Node(rrsets: apexSets + [RRSet(type: .soa, ttl: zone.ttl, data: [soa.data])], isDelegation: false)
+        transferBytes = content.wireBytes + policyRecords.values.joined().reduce(0) { $0 + $1.uncompressedWireLength }
+            + 2 * soa.uncompressedWireLength
+    }
 
-        var sets: [Name: [RRSet]] = [:]
-        sets.reserveCapacity(zone.records.count + 1)
-        sets[zone.origin] = [RRSet(type: .soa, ttl: zone.ttl, data: [soa.data]),
-                             RRSet(type: .ns, ttl: zone.ttl, data: zone.nameservers.map { .ns($0) })]
-        for set in zone.records {
-            sets[set.owner, default: []].append(RRSet(type: set.type, ttl: set.ttl, data: set.data))
-        }
-        // A policy's owner exists even with no static data (NODATA for other types, not NXDOMAIN).
-        for owner in policies.keys where sets[owner] == nil {
-            sets[owner] = []
-        }
-        var nodes: [Name: Node] = [:]
-        nodes.reserveCapacity(sets.count + sets.count / 4)
-        var hasWildcards = false
-        func node(_ owner: Name, _ rrsets: [RRSet]) -> Node {
-            Node(rrsets: rrsets, isDelegation: owner != zone.origin && rrsets.contains { $0.type == .ns })
-        }
-        for (owner, rrsets) in sets {
-            nodes[owner] = node(owner, rrsets)
-            hasWildcards = hasWildcards || owner.isWildcard
-            // Every name between the owner and the apex exists, if only as an empty non-terminal.
-            var ancestor = owner.parent
-            while let name = ancestor, name != zone.origin, name.isSubdomain(of: zone.origin), nodes[name] == nil {
-                nodes[name] = node(name, sets[name] ?? [])
-                ancestor = name.parent
-            }
-        }
-        self.nodes = nodes
-        self.hasWildcards = hasWildcards
-        hasDelegations = nodes.values.contains { $0.isDelegation }
+    /// The zone's SOA record at `serial`.
+    static func soaRecord(of zone: Zone, serial: UInt32) -> ResourceRecord {
+        ResourceRecord(name: zone.origin, ttl: zone.ttl, data: .soa(RData.SOA(
+            primary: zone.soa.primary, contact: zone.soa.contact, serial: serial, refresh: zone.soa.refresh,
+            retry: zone.soa.retry, expire: zone.soa.expire, minimum: zone.soa.negativeTTL)))
+    }
+
+    /// The node at `name`, or nil when the name does not exist here.
+    public func node(_ name: Name) -> Node? {
+        name == origin ? apex : content.nodes[name]
     }
 
     /// The deepest zone cut at or above `name` (below the apex), if any: the node that delegates it.
@@ -115,7 +127,7 @@ public final class ZoneData: Sendable {
         var candidate: Name? = name
         // Walk up to the apex; the highest cut wins, since data below a cut is not ours (RFC 1034 §4.3.2).
         while let current = candidate, current != origin {
-            if let node = nodes[current], node.isDelegation { best = (current, node) }
+            if let node = content.nodes[current], node.isDelegation { best = (current, node) }
             candidate = current.parent
         }
         return best

@@ -1,3 +1,4 @@
+import Authority
 import Notify
 import UnixSignals
 
@@ -25,6 +26,8 @@ public struct ControllerConfiguration: Sendable {
     public var flapWindow: Duration
     /// How long events and finished deliveries are kept.
     public var retain: Duration
+    /// How many versions, and how many octets of them, each zone's journal keeps for IXFR.
+    public var journal: JournalLimits
     /// The signals that begin a graceful shutdown.
     public var shutdownSignals: [UnixSignal]
 
@@ -32,7 +35,8 @@ public struct ControllerConfiguration: Sendable {
                 geoipDatabase: String? = nil, dataDirectory: String = ".switchyard", adminHost: String = "127.0.0.1",
                 adminPort: Int = 8053, tokenFile: String? = nil, gitSync: GitSyncMode? = nil, gitTimeout: Duration = .seconds(60),
                 notificationRetry: RetryPolicy = RetryPolicy(), flapLimit: Int = 5, flapWindow: Duration = .seconds(600),
-                retain: Duration = .seconds(30 * 86_400), shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) {
+                retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits(),
+                shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) {
         self.manifests = manifests
         self.dnsHost = dnsHost
         self.dnsPort = dnsPort
@@ -48,6 +52,7 @@ public struct ControllerConfiguration: Sendable {
         self.flapLimit = flapLimit
         self.flapWindow = flapWindow
         self.retain = retain
+        self.journal = journal
         self.shutdownSignals = shutdownSignals
     }
 }

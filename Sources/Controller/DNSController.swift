@@ -1,4 +1,5 @@
 import Authority
+import DNSWire
 import Foundation
 import Logging
 import Manifests
@@ -15,6 +16,7 @@ import Store
 /// ```
 /// DNSService ........... the listeners; answers from the current snapshot
 /// MonitorService ....... probes; health goes to the loop
+/// KeyringService ....... TSIG secrets, read again when the config or their files change
 /// StoreWriter .......... health, events and delivery outcomes to SQLite, retried until stored
 /// SourceService ........ the manifests directory (every second) and git (every interval, bounded)
 /// ControlLoop .......... one task: input → ControlCore.step → effects
@@ -72,7 +74,9 @@ public struct DNSController: Sendable {
         let writer = StoreWriter(store: store, metrics: metrics, logger: logger)
         let notifications = NotificationService(settings: .init(retry: configuration.notificationRetry), store: store, writer: writer,
                                                 notifiers: { live.notifiers }, metrics: metrics, logger: logger)
-        let transfers = TransferService(sender: NotifySender(group: group, logger: logger), logger: logger)
+        let keys = KeyringService(logger: logger)
+        keys.update(first?.tsigKeys ?? core.live.desired.tsigKeys)
+        let transfers = TransferService(sender: NotifySender(group: group, logger: logger), keyring: keys.keyring, logger: logger)
         let source = SourceService(
             settings: .init(paths: configuration.manifests, interval: configuration.interval,
                             git: configuration.gitSync.flatMap { mode in
@@ -80,11 +84,10 @@ public struct DNSController: Sendable {
                             },
                             alreadySent: first?.fingerprint),
             liveDigest: { live.digest }, send: { inbox.send($0) }, metrics: metrics, logger: logger)
-        let keyring = TSIGKeys.keyring(for: first?.zones ?? core.live.desired.zones, logger: logger)
-        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort, keyring: keyring),
+        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort, keyring: keys.keyring),
                                snapshots: snapshots, group: group, logger: logger)
         let loop = ControlLoop(core: core, inbox: inbox, services: .init(
-            snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, notifications: notifications, source: source,
+            snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, keys: keys, notifications: notifications, source: source,
             live: live, metrics: metrics, serving: { readiness.serving() }), logger: logger)
         let admin = AdminService(host: configuration.adminHost, port: configuration.adminPort, token: token,
                                  backend: .init(live: live, store: store, inbox: inbox, metrics: metrics, snapshots: snapshots,
@@ -92,7 +95,7 @@ public struct DNSController: Sendable {
                                  logger: logger, listening: { readiness.admin(listeningOn: $0) })
 
         let services: [any Service] = [DNSService(server: server, listening: { readiness.dns(listeningOn: $0) }),
-                                       MonitorService(monitor: monitor), writer, source, loop, transfers, notifications, admin]
+                                       MonitorService(monitor: monitor), keys, writer, source, loop, transfers, notifications, admin]
         let serviceGroup = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                              gracefulShutdownSignals: configuration.shutdownSignals, logger: logger))
         do {
@@ -108,7 +111,7 @@ public struct DNSController: Sendable {
     private struct FirstManifests {
         var candidate: Candidate
         var fingerprint: Int
-        var zones: [Zone]
+        var tsigKeys: [TSIGKey]
     }
 
     /// The core as the store left it: the last applied config, the last known health and the flap
@@ -125,6 +128,7 @@ public struct DNSController: Sendable {
                 live.checksum = latest.checksum
                 live.appliedAt = Timestamp(date: latest.appliedAt)
                 live.digest = SourceFile.digest(latest.sources)
+                live.hostAddresses = HostResolver.addresses(for: desired)
                 logger.info("serving the stored config", metadata: ["generation": "\(latest.generation)", "revision": "\(latest.revision ?? "-")"])
             } else {
                 logger.error("the stored generation no longer compiles; serving nothing until the manifests apply",
@@ -143,22 +147,31 @@ public struct DNSController: Sendable {
         flaps.restore(history.compactMap { record in
             PolicyID(record.subject).map { ($0, record.id, record.kind, Timestamp(date: record.time), record.held) }
         }, now: now)
+        // Each zone's last stored version: a zone that transfers the same after the restart keeps its
+        // serial and journal, and its secondaries are not told anything.
+        var restored: [Name: StoredZoneVersion] = [:]
+        for stored in try store.zoneVersions() {
+            restored[stored.origin] = StoredZoneVersion(serial: stored.serial, digest: ZoneDigest(value: stored.digest), journal: ZoneJournal(
+                deltas: stored.journal.map { ZoneDelta(from: $0.from, to: $0.to, deleted: $0.deleted, added: $0.added) }))
+        }
         let core = ControlCore(settings: .init(geoip: geoip, interval: configuration.interval, flapLimit: configuration.flapLimit,
-                                               flapWindow: configuration.flapWindow, retain: configuration.retain),
-                               live: live, health: health, since: since, flaps: flaps, now: now,
+                                               flapWindow: configuration.flapWindow, retain: configuration.retain,
+                                               journal: configuration.journal),
+                               live: live, health: health, since: since, flaps: flaps, restored: restored, now: now,
                                makeID: { UUID().uuidString.lowercased() })
         guard live.generation == 0 else { return (core, nil) }
 
         let (sources, problems) = ManifestFiles.read(configuration.manifests)
         let files = sources.map(SourceFile.init)
-        let candidate = Candidate.compiling(files, revision: configuration.manifests.first.flatMap(ManifestFiles.revision(of:)),
+        var candidate = Candidate.compiling(files, revision: configuration.manifests.first.flatMap(ManifestFiles.revision(of:)),
                                             readProblems: problems)
         switch candidate.compiled {
         case .invalid(let errors):
             throw InvalidManifests(errors: errors)
         case .valid(let desired, _):
+            candidate.hostAddresses = HostResolver.addresses(for: desired)
             return (core, FirstManifests(candidate: candidate, fingerprint: SourceService.fingerprint(digest: candidate.digest, problems: []),
-                                         zones: desired.zones))
+                                         tsigKeys: desired.tsigKeys))
         }
     }
 }

@@ -86,9 +86,45 @@ public struct TSIGRecord: Hashable, Sendable {
     }
 }
 
+/// The MAC algorithms a TSIG key may use (RFC 8945 §6): HMAC-SHA256 is what every current server
+/// offers, HMAC-SHA512 the stronger choice, HMAC-SHA1 only for old peers.
+public enum TSIGAlgorithm: String, CaseIterable, Hashable, Sendable, CustomStringConvertible {
+    case hmacSHA256 = "hmac-sha256"
+    case hmacSHA512 = "hmac-sha512"
+    case hmacSHA1 = "hmac-sha1"
+
+    /// The algorithm's name as TSIG records carry it.
+    public var name: Name {
+        switch self {
+        case .hmacSHA256: TSIG.hmacSHA256
+        case .hmacSHA512: TSIG.hmacSHA512
+        case .hmacSHA1: TSIG.hmacSHA1
+        }
+    }
+
+    /// Octets of MAC the algorithm produces.
+    public var macLength: Int {
+        switch self {
+        case .hmacSHA256: 32
+        case .hmacSHA512: 64
+        case .hmacSHA1: 20
+        }
+    }
+
+    /// The algorithm a TSIG record names, or nil for one not offered here.
+    public init?(name: Name) {
+        guard let algorithm = Self.allCases.first(where: { $0.name == name }) else { return nil }
+        self = algorithm
+    }
+
+    public var description: String { rawValue }
+}
+
 /// Helpers for signing and verifying messages with TSIG (RFC 8945 §4.3, §5).
 public enum TSIG {
     public static let hmacSHA256 = try! Name("hmac-sha256.")
+    public static let hmacSHA512 = try! Name("hmac-sha512.")
+    public static let hmacSHA1 = try! Name("hmac-sha1.")
 
     /// Splits a signed message into the octets its MAC covers (the message as sent, without the TSIG
     /// record, ARCOUNT one less and the ID set back to the original) and the TSIG record. Nil when the

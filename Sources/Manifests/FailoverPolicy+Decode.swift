@@ -1,10 +1,10 @@
 import Model
 
 extension DocumentDecoder {
-    mutating func decodeFailoverPolicy(_ document: ManifestDocument, catalog: Catalog,
+    mutating func decodeFailoverPolicy(_ document: ManifestDocument, definitions: Definitions,
                                        claims: inout [OwnerClaim]) -> FailoverPolicy? {
         guard let spec = fields(document.spec, "spec", allowed: Self.policyFields + ["tiers", "failback", "failbackToken"]) else { return nil }
-        let common = decodePolicyCommon(spec, document, catalog: catalog, claims: &claims)
+        let common = decodePolicyCommon(spec, document, definitions: definitions, claims: &claims)
         let failback = spec["failback"].map { choice($0, spec.path("failback"), "failback", FailbackMode.self) } ?? .auto
         let failbackToken = spec["failbackToken"].flatMap { text($0, spec.path("failbackToken"), "any text; change it to release a manual failback") }
         if failbackToken != nil, failback != .manual, let node = spec["failbackToken"] {
@@ -35,7 +35,7 @@ extension DocumentDecoder {
             }
             let endpointsNode = required(tier, "endpoints", "the tier's endpoints")
             let endpoints = endpointsNode.flatMap {
-                decodeEndpoints($0, tier.path("endpoints"), common: common, catalog: catalog, allowsWeight: false)
+                decodeEndpoints($0, tier.path("endpoints"), common: common, definitions: definitions, allowsWeight: false)
             }
             guard let name, let endpoints, let endpointsNode, case .sequence(let endpointNodes) = endpointsNode.content else {
                 failed = true

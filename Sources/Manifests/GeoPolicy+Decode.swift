@@ -2,9 +2,9 @@ import DNSWire
 import Model
 
 extension DocumentDecoder {
-    mutating func decodeGeoPolicy(_ document: ManifestDocument, catalog: Catalog, claims: inout [OwnerClaim]) -> GeoPolicy? {
+    mutating func decodeGeoPolicy(_ document: ManifestDocument, definitions: Definitions, claims: inout [OwnerClaim]) -> GeoPolicy? {
         guard let spec = fields(document.spec, "spec", allowed: Self.policyFields + ["networks", "regions"]) else { return nil }
-        let common = decodePolicyCommon(spec, document, catalog: catalog, claims: &claims)
+        let common = decodePolicyCommon(spec, document, definitions: definitions, claims: &claims)
         var networks: [NamedNetwork] = []
         var networksFailed = false
         if let node = spec["networks"] {
@@ -18,7 +18,7 @@ extension DocumentDecoder {
         var failed = networksFailed
         for (index, item) in regionItems.enumerated() {
             let path = itemPath(spec.path("regions"), index)
-            guard let region = decodeRegion(item, path, common: common, catalog: catalog, networks: networks) else {
+            guard let region = decodeRegion(item, path, common: common, definitions: definitions, networks: networks) else {
                 failed = true
                 continue
             }
@@ -85,7 +85,7 @@ extension DocumentDecoder {
         return (networks, failed)
     }
 
-    private mutating func decodeRegion(_ node: YAMLNode, _ path: String, common: PolicyCommon, catalog: Catalog,
+    private mutating func decodeRegion(_ node: YAMLNode, _ path: String, common: PolicyCommon, definitions: Definitions,
                                        networks: [NamedNetwork]) -> GeoPolicy.Region? {
         guard let region = fields(node, path, allowed: ["name", "match", "endpoints", "use", "default"]) else { return nil }
         let name = required(region, "name", "a region name such as \"europe\"").flatMap { text($0, region.path("name"), "a region name") }
@@ -136,10 +136,10 @@ extension DocumentDecoder {
         var answer: GeoPolicy.RegionAnswer? = nil
         switch (region["endpoints"], region["use"]) {
         case (let endpointsNode?, nil):
-            answer = decodeEndpoints(endpointsNode, region.path("endpoints"), common: common, catalog: catalog,
+            answer = decodeEndpoints(endpointsNode, region.path("endpoints"), common: common, definitions: definitions,
                                      allowsWeight: false).map { .endpoints($0) }
         case (nil, let useNode?):
-            answer = decodeUse(useNode, region.path("use"), common: common, catalog: catalog)
+            answer = decodeUse(useNode, region.path("use"), common: common, definitions: definitions)
         case (_?, let useNode?):
             error(useNode, region.path("use"), "the region has both endpoints and use", allowed: "a region answers with its endpoints or hands over to one policy, not both")
         case (nil, nil):
@@ -179,10 +179,10 @@ extension DocumentDecoder {
     /// `use:` names a FailoverPolicy or WeightedPolicy answering the same type. Geo policies cannot be
     /// named, so chains end after one step and cannot loop.
     private mutating func decodeUse(_ node: YAMLNode, _ path: String, common: PolicyCommon,
-                                    catalog: Catalog) -> GeoPolicy.RegionAnswer? {
+                                    definitions: Definitions) -> GeoPolicy.RegionAnswer? {
         guard let name = text(node, path, "the name of a FailoverPolicy or WeightedPolicy") else { return nil }
-        let failover = catalog.failoverPolicies[name]
-        let weighted = catalog.weightedPolicies[name]
+        let failover = definitions.failoverPolicies[name]
+        let weighted = definitions.weightedPolicies[name]
         let used: (id: PolicyID, type: PolicyRecordType)
         switch (failover, weighted) {
         case (let policy?, nil): used = (PolicyID(.failover, name), policy.target.type)
@@ -191,14 +191,14 @@ extension DocumentDecoder {
             error(node, path, "\"\(name)\" names both a FailoverPolicy and a WeightedPolicy",
                   allowed: "rename one of them so use: is unambiguous")
             return nil
-        case (nil, nil) where catalog.geoPolicyNames.contains(name):
+        case (nil, nil) where definitions.geoPolicyNames.contains(name):
             error(node, path, "\"\(name)\" is a GeoPolicy",
                   allowed: "use: names a FailoverPolicy or WeightedPolicy; geo policies do not chain, so answers cannot loop")
             return nil
         case (nil, nil):
             let failedNames = failed[.failoverPolicy, default: []].union(failed[.weightedPolicy, default: []])
             if failedNames.contains(name) { return nil }  // it exists, with errors of its own
-            let names = Set(catalog.failoverPolicies.keys).union(catalog.weightedPolicies.keys).union(failedNames).sorted()
+            let names = Set(definitions.failoverPolicies.keys).union(definitions.weightedPolicies.keys).union(failedNames).sorted()
             let hint = closestMatch(to: name, in: names).map { "did you mean \"\($0)\"?" }
                 ?? (names.isEmpty ? "no FailoverPolicy or WeightedPolicy is defined"
                     : "expected the name of a FailoverPolicy or WeightedPolicy: \(quotedList(names))")

@@ -40,7 +40,7 @@ public struct CompileResult: Sendable {
 /// Validates manifests and compiles them into a `DesiredState`. Pure: the sources come in as bytes.
 public enum ManifestCompiler {
     /// The order kinds are decoded in, so that every reference points at something already read.
-    static let decodeOrder: [Kind] = [.zone, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy]
+    static let decodeOrder: [Kind] = [.zone, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy, .catalog]
 
     public static func compile(_ sources: [ManifestSource]) -> CompileResult {
         var diagnostics: [Diagnostic] = []
@@ -69,36 +69,40 @@ public enum ManifestCompiler {
             }
         }
 
-        var catalog = Catalog()
-        catalog.geoPolicyNames = Set(unique.filter { $0.kind == .geoPolicy }.map(\.name))
+        var definitions = Definitions()
+        definitions.geoPolicyNames = Set(unique.filter { $0.kind == .geoPolicy }.map(\.name))
         var claims: [OwnerClaim] = []
         for kind in decodeOrder {
             for document in unique where document.kind == kind {
-                var decoder = DocumentDecoder(subject: document.subject, file: document.file, failed: catalog.failed)
+                var decoder = DocumentDecoder(subject: document.subject, file: document.file, failed: definitions.failed)
                 switch kind {
-                case .zone: catalog.zones[document.name] = decoder.decodeZone(document, claims: &claims)
-                case .monitor: catalog.monitors[document.name] = decoder.decodeMonitor(document)
-                case .notifier: catalog.notifiers[document.name] = decoder.decodeNotifier(document)
+                case .zone: definitions.zones[document.name] = decoder.decodeZone(document, claims: &claims)
+                case .monitor: definitions.monitors[document.name] = decoder.decodeMonitor(document)
+                case .notifier: definitions.notifiers[document.name] = decoder.decodeNotifier(document)
                 case .failoverPolicy:
-                    catalog.failoverPolicies[document.name] = decoder.decodeFailoverPolicy(document, catalog: catalog, claims: &claims)
+                    definitions.failoverPolicies[document.name] = decoder.decodeFailoverPolicy(document, definitions: definitions, claims: &claims)
                 case .weightedPolicy:
-                    catalog.weightedPolicies[document.name] = decoder.decodeWeightedPolicy(document, catalog: catalog, claims: &claims)
+                    definitions.weightedPolicies[document.name] = decoder.decodeWeightedPolicy(document, definitions: definitions, claims: &claims)
                 case .geoPolicy:
-                    if let policy = decoder.decodeGeoPolicy(document, catalog: catalog, claims: &claims) {
-                        catalog.geoPolicies.append(policy)
+                    if let policy = decoder.decodeGeoPolicy(document, definitions: definitions, claims: &claims) {
+                        definitions.geoPolicies.append(policy)
+                    }
+                case .catalog:
+                    if let catalog = decoder.decodeCatalog(document, zones: definitions.zones, failedZones: definitions.failed[.zone] ?? []) {
+                        definitions.catalogs.append(catalog)
                     }
                 }
-                if decoder.diagnostics.hasErrors { catalog.failed[kind, default: []].insert(document.name) }
+                if decoder.diagnostics.hasErrors { definitions.failed[kind, default: []].insert(document.name) }
                 diagnostics += decoder.diagnostics
             }
         }
-        diagnostics += ownerConflicts(claims, zones: catalog.zones)
+        diagnostics += ownerConflicts(claims, zones: definitions.zones)
 
         let sorted = diagnostics.sortedByLocation()
         let state = sorted.hasErrors ? nil : DesiredState(
-            zones: Array(catalog.zones.values), monitors: Array(catalog.monitors.values),
-            failoverPolicies: Array(catalog.failoverPolicies.values), weightedPolicies: Array(catalog.weightedPolicies.values),
-            geoPolicies: catalog.geoPolicies, notifiers: Array(catalog.notifiers.values))
+            zones: Array(definitions.zones.values), monitors: Array(definitions.monitors.values),
+            failoverPolicies: Array(definitions.failoverPolicies.values), weightedPolicies: Array(definitions.weightedPolicies.values),
+            geoPolicies: definitions.geoPolicies, notifiers: Array(definitions.notifiers.values), catalogs: definitions.catalogs)
         return CompileResult(state: state, diagnostics: sorted, documentCount: documentCount, fileCount: sources.count)
     }
 }

@@ -59,13 +59,14 @@ private func isResourceName(_ text: String) -> Bool {
 }
 
 /// The documents decoded so far, by name, so later ones can check their references.
-struct Catalog {
+struct Definitions {
     var zones: [String: Zone] = [:]
     var monitors: [String: Monitor] = [:]
     var notifiers: [String: Notifier] = [:]
     var failoverPolicies: [String: FailoverPolicy] = [:]
     var weightedPolicies: [String: WeightedPolicy] = [:]
     var geoPolicies: [GeoPolicy] = []
+    var catalogs: [Catalog] = []
     /// Every GeoPolicy's name, known before any is decoded, so `use:` naming one is explained.
     var geoPolicyNames: Set<String> = []
     /// Documents that exist but did not decode, by kind: references to them are not reported again.

@@ -19,12 +19,12 @@ extension DocumentDecoder {
 
     /// Reads zone, name, type, ttl, monitor, whenAllDown and notify, and claims the owner and type.
     /// Returns nil only when the type is unknown, since endpoints cannot be read without it.
-    mutating func decodePolicyCommon(_ spec: Fields, _ document: ManifestDocument, catalog: Catalog,
+    mutating func decodePolicyCommon(_ spec: Fields, _ document: ManifestDocument, definitions: Definitions,
                                      claims: inout [OwnerClaim]) -> PolicyCommon? {
         let zoneName = required(spec, "zone", "the name of a Zone").flatMap {
-            reference($0, spec.path("zone"), "zone", defined: catalog.zones.keys, failed: failed[.zone] ?? [])
+            reference($0, spec.path("zone"), "zone", defined: definitions.zones.keys, failed: failed[.zone] ?? [])
         }
-        let zone = zoneName.flatMap { catalog.zones[$0] }
+        let zone = zoneName.flatMap { definitions.zones[$0] }
         var owner: Name? = nil
         if let node = required(spec, "name", "the owner name in the zone, such as \"www\" or \"@\" for the apex"), let zone {
             owner = name(node, spec.path("name"), origin: zone.origin)
@@ -40,14 +40,14 @@ extension DocumentDecoder {
         let ttl = spec["ttl"].map { self.ttl($0, spec.path("ttl")) } ?? 60
         let monitorNode = spec["monitor"]
         let monitor = monitorNode.map {
-            reference($0, spec.path("monitor"), "monitor", defined: catalog.monitors.keys, failed: failed[.monitor] ?? [])
+            reference($0, spec.path("monitor"), "monitor", defined: definitions.monitors.keys, failed: failed[.monitor] ?? [])
         }
         let whenAllDown = spec["whenAllDown"].map { choice($0, spec.path("whenAllDown"), "whenAllDown", AllDownBehavior.self) }
             ?? .failsafe
         var notify: [String]? = []
         if let node = spec["notify"], let items = list(node, spec.path("notify"), "notifier names") {
             let names = items.enumerated().map {
-                reference($1, itemPath(spec.path("notify"), $0), "notifier", defined: catalog.notifiers.keys,
+                reference($1, itemPath(spec.path("notify"), $0), "notifier", defined: definitions.notifiers.keys,
                           failed: failed[.notifier] ?? [])
             }
             notify = names.contains { $0 == nil } ? nil : names.compactMap { $0 }
@@ -71,7 +71,7 @@ extension DocumentDecoder {
 
     /// A list of endpoints: each an address (or target name for CNAME/ALIAS) or a mapping with `address`,
     /// `monitor`, `enabled` and, where `allowsWeight`, `weight`. Duplicates are refused.
-    mutating func decodeEndpoints(_ node: YAMLNode, _ path: String, common: PolicyCommon, catalog: Catalog,
+    mutating func decodeEndpoints(_ node: YAMLNode, _ path: String, common: PolicyCommon, definitions: Definitions,
                                   allowsWeight: Bool) -> [Endpoint]? {
         let expected = common.type == .cname || common.type == .alias ? "target names" : "addresses"
         guard let items = list(node, path, "endpoints (\(expected))") else { return nil }
@@ -84,7 +84,7 @@ extension DocumentDecoder {
         var failed = false
         for (index, item) in items.enumerated() {
             let itemPath = itemPath(path, index)
-            guard let endpoint = decodeEndpoint(item, itemPath, common: common, catalog: catalog, allowsWeight: allowsWeight) else {
+            guard let endpoint = decodeEndpoint(item, itemPath, common: common, definitions: definitions, allowsWeight: allowsWeight) else {
                 failed = true
                 continue
             }
@@ -99,7 +99,7 @@ extension DocumentDecoder {
         return failed ? nil : endpoints
     }
 
-    private mutating func decodeEndpoint(_ node: YAMLNode, _ path: String, common: PolicyCommon, catalog: Catalog,
+    private mutating func decodeEndpoint(_ node: YAMLNode, _ path: String, common: PolicyCommon, definitions: Definitions,
                                          allowsWeight: Bool) -> Endpoint? {
         var valueNode = node
         var valuePath = path
@@ -114,7 +114,7 @@ extension DocumentDecoder {
             valuePath = fields.path("address")
             if let node = fields["weight"] { weight = integer(node, fields.path("weight"), "weight", 0...1_000_000) }
             if let node = fields["monitor"] {
-                monitor = reference(node, fields.path("monitor"), "monitor", defined: catalog.monitors.keys,
+                monitor = reference(node, fields.path("monitor"), "monitor", defined: definitions.monitors.keys,
                                     failed: failed[.monitor] ?? []).map { .some($0) }
             }
             if let node = fields["enabled"] { enabled = boolean(node, fields.path("enabled")) }

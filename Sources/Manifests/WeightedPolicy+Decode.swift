@@ -1,13 +1,13 @@
 import Model
 
 extension DocumentDecoder {
-    mutating func decodeWeightedPolicy(_ document: ManifestDocument, catalog: Catalog,
+    mutating func decodeWeightedPolicy(_ document: ManifestDocument, definitions: Definitions,
                                        claims: inout [OwnerClaim]) -> WeightedPolicy? {
         guard let spec = fields(document.spec, "spec", allowed: Self.policyFields + ["answers", "endpoints"]) else { return nil }
-        let common = decodePolicyCommon(spec, document, catalog: catalog, claims: &claims)
+        let common = decodePolicyCommon(spec, document, definitions: definitions, claims: &claims)
         let answers = spec["answers"].map { integer($0, spec.path("answers"), "answers", 1...64) } ?? 1
         guard let endpointsNode = required(spec, "endpoints", "a list of weighted endpoints"), let common,
-              let endpoints = decodeEndpoints(endpointsNode, spec.path("endpoints"), common: common, catalog: catalog,
+              let endpoints = decodeEndpoints(endpointsNode, spec.path("endpoints"), common: common, definitions: definitions,
                                               allowsWeight: true),
               let answers else { return nil }
         if !endpoints.contains(where: { $0.weight > 0 }) {

@@ -93,24 +93,40 @@ extension DocumentDecoder {
         return names.compactMap { $0 }
     }
 
-    private mutating func decodeSecondary(_ node: YAMLNode, _ path: String) -> Secondary? {
+    /// `{address: HOST[:PORT], tsigKey: …}`: HOST an IP address or a host name (resolved when the config
+    /// is applied); the key a name (its secret in `SWITCHYARD_TSIG_<NAME>`, HMAC-SHA256) or a mapping of
+    /// name, algorithm and `secretFrom`.
+    mutating func decodeSecondary(_ node: YAMLNode, _ path: String) -> Secondary? {
         guard let secondary = fields(node, path, allowed: ["address", "tsigKey"]) else { return nil }
-        let expected = "an IP address with an optional port: 192.0.2.53, 192.0.2.53:5300 or [2001:db8::53]:5300"
-        var endpoint: (IPAddress, UInt16)? = nil
+        let expected = "an IP address or host name with an optional port: 192.0.2.53, 192.0.2.53:5300, [2001:db8::53]:5300 or ns2.example.net:5300"
+        var endpoint: (Secondary.Host, UInt16)? = nil
         if let addressNode = required(secondary, "address", expected), let text = text(addressNode, secondary.path("address"), expected) {
-            endpoint = parseHostPort(text)
+            endpoint = parseSecondaryHost(text)
             if endpoint == nil {
                 error(addressNode, secondary.path("address"), "invalid secondary address \"\(text)\"", allowed: "expected \(expected)")
             }
         }
-        var key: String? = nil
-        if let keyNode = secondary["tsigKey"] {
-            // TSIG key names are domain names (RFC 8945 §4.2); the secret is looked up by it at run time.
-            guard name(keyNode, secondary.path("tsigKey"), origin: nil) != nil else { return nil }
-            key = keyNode.scalarText
+        var key: TSIGKey?? = .some(nil)
+        if let keyNode = secondary["tsigKey"] { key = decodeTSIGKey(keyNode, secondary.path("tsigKey")) }
+        guard let endpoint, let key else { return nil }
+        return Secondary(host: endpoint.0, port: endpoint.1, tsigKey: key)
+    }
+
+    /// A TSIG key: its name alone (then HMAC-SHA256 with the secret in `SWITCHYARD_TSIG_<NAME>`), or
+    /// `{name, algorithm, secretFrom}`.
+    private mutating func decodeTSIGKey(_ node: YAMLNode, _ path: String) -> TSIGKey? {
+        if node.scalarText != nil {
+            // TSIG key names are domain names (RFC 8945 §4.2).
+            guard let name = name(node, path, origin: nil) else { return nil }
+            return TSIGKey(name: name, secret: .environment(TSIGKey.environmentVariable(for: name)))
         }
-        guard let endpoint else { return nil }
-        return Secondary(address: endpoint.0, port: endpoint.1, tsigKey: key)
+        guard let key = fields(node, path, allowed: ["name", "algorithm", "secretFrom"]) else { return nil }
+        let name = required(key, "name", "the key's name, as the secondary knows it").flatMap { self.name($0, key.path("name"), origin: nil) }
+        var algorithm: TSIGAlgorithm? = .hmacSHA256
+        if let node = key["algorithm"] { algorithm = choice(node, key.path("algorithm"), "TSIG algorithm", TSIGAlgorithm.self) }
+        let secret = required(key, "secretFrom", "env:NAME or file:/path holding the base64 secret").flatMap { self.secret($0, key.path("secretFrom")) }
+        guard let name, let algorithm, let secret else { return nil }
+        return TSIGKey(name: name, algorithm: algorithm, secret: secret)
     }
 
     private mutating func decodeRecords(_ items: [YAMLNode], _ path: String, zone: String, origin: Name,
@@ -227,6 +243,26 @@ struct OwnerType: Hashable {
 }
 
 /// `192.0.2.53`, `192.0.2.53:5300`, `2001:db8::53` or `[2001:db8::53]:5300`; port 53 when none is given.
+/// A secondary's `HOST[:PORT]`: an address as `parseHostPort` reads it, else a host name of letters,
+/// digits and hyphens (port 53 unless given).
+func parseSecondaryHost(_ text: String) -> (Secondary.Host, UInt16)? {
+    if let (address, port) = parseHostPort(text) { return (.address(address), port) }
+    var host = Substring(text)
+    var port: UInt16 = 53
+    if let colon = text.lastIndex(of: ":") {
+        guard let number = UInt16(text[text.index(after: colon)...]), number > 0 else { return nil }
+        host = text[..<colon]
+        port = number
+    }
+    if host.hasSuffix(".") { host = host.dropLast() }
+    let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+    let isHostName = !host.isEmpty && host.utf8.count <= 253 && labels.allSatisfy { label in
+        (1...63).contains(label.utf8.count) && label.first != "-" && label.last != "-"
+            && label.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    } && !(labels.last?.allSatisfy(\.isNumber) ?? true)  // 192.0.2.999 is a bad address, not a name
+    return isHostName ? (.name(String(host).lowercased()), port) : nil
+}
+
 func parseHostPort(_ text: String) -> (IPAddress, UInt16)? {
     if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
         guard let address = IPv6Address(text[text.index(after: text.startIndex)..<close]) else { return nil }

@@ -1,3 +1,5 @@
+import DNSWire
+
 /// Everything the manifests declare, validated and compiled: what the controller makes true.
 ///
 /// Each collection is sorted by name, so two states built from the same manifests are equal and a diff
@@ -9,15 +11,27 @@ public struct DesiredState: Hashable, Sendable {
     public var weightedPolicies: [WeightedPolicy]
     public var geoPolicies: [GeoPolicy]
     public var notifiers: [Notifier]
+    public var catalogs: [Catalog]
 
     public init(zones: [Zone] = [], monitors: [Monitor] = [], failoverPolicies: [FailoverPolicy] = [],
-                weightedPolicies: [WeightedPolicy] = [], geoPolicies: [GeoPolicy] = [], notifiers: [Notifier] = []) {
+                weightedPolicies: [WeightedPolicy] = [], geoPolicies: [GeoPolicy] = [], notifiers: [Notifier] = [],
+                catalogs: [Catalog] = []) {
         self.zones = zones.sorted { $0.name < $1.name }
         self.monitors = monitors.sorted { $0.name < $1.name }
         self.failoverPolicies = failoverPolicies.sorted { $0.name < $1.name }
         self.weightedPolicies = weightedPolicies.sorted { $0.name < $1.name }
         self.geoPolicies = geoPolicies.sorted { $0.name < $1.name }
         self.notifiers = notifiers.sorted { $0.name < $1.name }
+        self.catalogs = catalogs.sorted { $0.name < $1.name }
+    }
+
+    /// Every TSIG key the config names (secondaries of zones and catalogs), one per key name.
+    public var tsigKeys: [TSIGKey] {
+        var keys: [Name: TSIGKey] = [:]
+        for secondary in zones.flatMap(\.secondaries) + catalogs.flatMap(\.secondaries) {
+            if let key = secondary.tsigKey, keys[key.name] == nil { keys[key.name] = key }
+        }
+        return keys.values.sorted { $0.name.description < $1.name.description }
     }
 }
 
@@ -29,6 +43,7 @@ public enum Kind: String, CaseIterable, Hashable, Sendable, Comparable {
     case weightedPolicy = "WeightedPolicy"
     case geoPolicy = "GeoPolicy"
     case notifier = "Notifier"
+    case catalog = "Catalog"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
 }

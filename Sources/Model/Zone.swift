@@ -53,17 +53,63 @@ public struct SOASettings: Hashable, Sendable {
 }
 
 /// A secondary server: where NOTIFY goes and who may transfer.
-public struct Secondary: Hashable, Sendable {
-    public var address: IPAddress
-    public var port: UInt16
-    /// The name of a TSIG key whose secret comes from the controller's environment or files.
-    public var tsigKey: String?
+public struct Secondary: Hashable, Sendable, CustomStringConvertible {
+    /// An address, or a host name resolved when the config is applied.
+    public enum Host: Hashable, Sendable, CustomStringConvertible {
+        case address(IPAddress)
+        case name(String)
 
-    public init(address: IPAddress, port: UInt16 = 53, tsigKey: String? = nil) {
-        self.address = address
+        public var description: String {
+            switch self {
+            case .address(.v6(let address)): "[\(address)]"
+            case .address(let address): address.description
+            case .name(let name): name
+            }
+        }
+    }
+
+    public var host: Host
+    public var port: UInt16
+    /// The key its transfers and NOTIFYs are signed with; nil: unsigned.
+    public var tsigKey: TSIGKey?
+
+    public init(host: Host, port: UInt16 = 53, tsigKey: TSIGKey? = nil) {
+        self.host = host
         self.port = port
         self.tsigKey = tsigKey
     }
+
+    public init(address: IPAddress, port: UInt16 = 53, tsigKey: TSIGKey? = nil) {
+        self.init(host: .address(address), port: port, tsigKey: tsigKey)
+    }
+
+    /// `192.0.2.53:53`, `[2001:db8::53]:5300`, `ns2.example.net:53`, with ` key NAME` when signed.
+    public var description: String {
+        "\(host):\(port)" + (tsigKey.map { " key \($0)" } ?? "")
+    }
+}
+
+/// A TSIG key (RFC 8945) by name: its algorithm and where its secret is read (never the secret).
+public struct TSIGKey: Hashable, Sendable, CustomStringConvertible {
+    public var name: Name
+    public var algorithm: TSIGAlgorithm
+    public var secret: SecretReference
+
+    public init(name: Name, algorithm: TSIGAlgorithm = .hmacSHA256, secret: SecretReference) {
+        self.name = name
+        self.algorithm = algorithm
+        self.secret = secret
+    }
+
+    /// The environment variable a key named only by name is read from: `SWITCHYARD_TSIG_<NAME>`, the
+    /// name upper-cased, every character other than a letter or digit as `_` (`xfr` → `SWITCHYARD_TSIG_XFR`).
+    public static func environmentVariable(for name: Name) -> String {
+        let text = name.description.hasSuffix(".") ? String(name.description.dropLast()) : name.description
+        return "SWITCHYARD_TSIG_" + String(text.uppercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "_" })
+    }
+
+    /// `xfr. (hmac-sha256, env:SWITCHYARD_TSIG_XFR)`.
+    public var description: String { "\(name) (\(algorithm), \(secret))" }
 }
 
 /// All static records of one owner and type.

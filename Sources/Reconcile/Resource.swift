@@ -23,10 +23,7 @@ enum Resources {
             ("soa.expire", String(zone.soa.expire)),
             ("soa.negativeTTL", String(zone.soa.negativeTTL)),
             ("nameservers", list(zone.nameservers.map(\.description))),
-            ("secondaries", list(zone.secondaries.map { secondary in
-                let address = if case .v6 = secondary.address { "[\(secondary.address)]" } else { secondary.address.description }
-                return "\(address):\(secondary.port)" + (secondary.tsigKey.map { " key \($0)" } ?? "")
-            })),
+            ("secondaries", list(zone.secondaries.map(\.description))),
         ])
     }
 

@@ -6,7 +6,7 @@ import Foundation
 /// from `Authority`, zone transfers over TCP, and TSIG verification and signing (RFC 8945) around both.
 struct QueryResponder: Sendable {
     let snapshots: SnapshotReference
-    let keyring: TSIGKeyring
+    let keyring: TSIGKeyringReference
     /// Seconds since 1970, injected so tests can set the clock.
     let now: @Sendable () -> UInt64
 
@@ -40,8 +40,7 @@ struct QueryResponder: Sendable {
             return signedResponses(to: query, bytes: Array(bytes), snapshot: snapshot, client: client)
         }
         if isTransfer(query) {
-            guard client.transport == .tcp else { return Authority.respond(to: query, from: snapshot, client: client).map { [$0] } ?? [] }
-            return ZoneTransfer.messages(for: query, from: snapshot, client: client).compactMap { try? $0.wireBytes() }
+            return transferResponses(to: query, snapshot: snapshot, client: client, key: nil)
         }
         return Authority.respond(to: query, from: snapshot, client: client).map { [$0] } ?? []
     }
@@ -49,6 +48,18 @@ struct QueryResponder: Sendable {
     private func isTransfer(_ query: Message) -> Bool {
         query.header.opcode == .query && query.questions.count == 1
             && (query.questions[0].type == .axfr || query.questions[0].type == .ixfr)
+    }
+
+    /// AXFR and IXFR over TCP; over UDP, IXFR gets the current SOA (RFC 1995 §2) and AXFR what any other
+    /// query of its type would.
+    private func transferResponses(to query: Message, snapshot: Snapshot, client: ClientInfo, key: Name?) -> [[UInt8]] {
+        if client.transport == .tcp {
+            return ZoneTransfer.messages(for: query, from: snapshot, client: client, key: key).compactMap { try? $0.wireBytes() }
+        }
+        if query.questions[0].type == .ixfr {
+            return (try? ZoneTransfer.udpResponse(to: query, from: snapshot, client: client, key: key).wireBytes()).map { [$0] } ?? []
+        }
+        return Authority.respond(to: query, from: snapshot, client: client).map { [$0] } ?? []
     }
 
     /// Verifies the request's TSIG, answers, and signs every response message: the first over the
@@ -60,33 +71,36 @@ struct QueryResponder: Sendable {
         var unsignedQuery = query
         unsignedQuery.additional.removeLast()
         let time = now()
+        let keyring = keyring.load()
         // RFC 8945 §5.2: an unknown key or algorithm, or a MAC that does not verify, gets NOTAUTH with
         // the TSIG error and no MAC; a time outside the fudge gets BADTIME, signed.
-        guard request.algorithm == TSIG.hmacSHA256,
-              keyring.verify(request.mac, of: TSIG.requestData(message: signedPart, record: request), key: request.keyName) else {
-            let isKnown = request.algorithm == TSIG.hmacSHA256 && keyring.contains(request.keyName)
+        guard let algorithm = TSIGAlgorithm(name: request.algorithm), keyring.algorithm(of: request.keyName) == algorithm,
+              keyring.verify(request.mac, of: TSIG.requestData(message: signedPart, record: request), key: request.keyName,
+                             algorithm: algorithm) else {
+            let isKnown = keyring.algorithm(of: request.keyName).map { $0.name == request.algorithm } ?? false
             return [unsignedError(query: unsignedQuery, request: request, error: isKnown ? .badSignature : .badKey, time: time)]
         }
         let skew = time > request.timeSigned ? time - request.timeSigned : request.timeSigned - time
         if skew > UInt64(request.fudge) {
             let response = unsignedQuery.makeResponse(rcode: .notAuth)
             let otherData = (0..<6).map { UInt8(truncatingIfNeeded: time >> (40 - 8 * UInt64($0))) }
-            return sign([(try? response.wireBytes()) ?? []], request: request, time: time, error: .badTime, otherData: otherData)
+            return sign([(try? response.wireBytes()) ?? []], request: request, time: time, error: .badTime, otherData: otherData,
+                        keyring: keyring)
         }
 
         let messages: [[UInt8]]
-        if isTransfer(unsignedQuery) && client.transport == .tcp {
-            messages = ZoneTransfer.messages(for: unsignedQuery, from: snapshot, client: client, key: request.keyName)
-                .compactMap { try? $0.wireBytes() }
+        if isTransfer(unsignedQuery) {
+            messages = transferResponses(to: unsignedQuery, snapshot: snapshot, client: client, key: request.keyName)
         } else {
             // Room for the TSIG record appended below.
-            let reserved = request.keyName.wireLength + TSIG.hmacSHA256.wireLength + 10 + 16 + 32
+            let reserved = request.keyName.wireLength + request.algorithm.wireLength + 10 + 16 + algorithm.macLength
             messages = Authority.respond(to: unsignedQuery, from: snapshot, client: client, reserved: reserved).map { [$0] } ?? []
         }
-        return sign(messages, request: request, time: time, error: .noError, otherData: [])
+        return sign(messages, request: request, time: time, error: .noError, otherData: [], keyring: keyring)
     }
 
-    private func sign(_ messages: [[UInt8]], request: TSIGRecord, time: UInt64, error: RCode, otherData: [UInt8]) -> [[UInt8]] {
+    private func sign(_ messages: [[UInt8]], request: TSIGRecord, time: UInt64, error: RCode, otherData: [UInt8],
+                      keyring: TSIGKeyring) -> [[UInt8]] {
         var priorMAC = request.mac
         return messages.enumerated().map { index, message in
             var record = TSIGRecord(keyName: request.keyName, algorithm: request.algorithm, timeSigned: time,

@@ -3,14 +3,17 @@ import GRDB
 import Model
 
 extension Store {
-    /// Records, in one transaction: health changes as the last known health; events, each with an outbox
-    /// row per notifier channel that should deliver it (an event is never recorded without its
-    /// deliveries, nor delivered without a record); and the end of the hold on `summarized` events,
-    /// which a summary among `events` now covers. Recording an event id twice keeps the first.
-    public func record(health: [HealthChange] = [], events: [StoredEvent.New] = [], summarized: [String] = []) async throws {
-        guard !health.isEmpty || !events.isEmpty || !summarized.isEmpty else { return }
+    /// Records, in one transaction: health changes as the last known health; the zone versions they led
+    /// to; events, each with an outbox row per notifier channel that should deliver it (an event is never
+    /// recorded without its deliveries, nor delivered without a record); and the end of the hold on
+    /// `summarized` events, which a summary among `events` now covers. Recording an event id twice keeps
+    /// the first.
+    public func record(health: [HealthChange] = [], events: [StoredEvent.New] = [], summarized: [String] = [],
+                       zones: [ZoneVersionRecord] = [], at time: Date = Date()) async throws {
+        guard !health.isEmpty || !events.isEmpty || !summarized.isEmpty || !zones.isEmpty else { return }
         try await database.write { db in
             try Self.upsert(health, in: db)
+            try Self.record(zones, time: time, in: db)
             for event in events {
                 try db.execute(sql: "INSERT OR IGNORE INTO event (id, time, kind, subject, body, held) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [event.id, event.time.timeIntervalSince1970, event.kind, event.subject, event.body, event.held])

@@ -84,6 +84,25 @@ public final class Store: Sendable {
             try db.create(index: "outbox_event", on: "outbox", columns: ["eventId"])
             try db.create(index: "outbox_due", on: "outbox", columns: ["state", "nextAttemptAt"])
         }
+        migrator.registerMigration("v3: zone versions and journals") { db in
+            // The newest version of each zone: its serial and a digest of what it transfers.
+            try db.create(table: "zone_version") { t in
+                t.primaryKey("zone", .text)
+                t.column("serial", .integer).notNull()
+                t.column("digest", .integer).notNull()
+                t.column("time", .double).notNull()
+            }
+            // Each zone's recent deltas, oldest first by id: what IXFR answers from after a restart.
+            try db.create(table: "zone_journal") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("zone", .text).notNull()
+                t.column("fromSerial", .integer).notNull()
+                t.column("toSerial", .integer).notNull()
+                t.column("deleted", .blob).notNull()
+                t.column("added", .blob).notNull()
+            }
+            try db.create(index: "zone_journal_zone", on: "zone_journal", columns: ["zone", "id"])
+        }
         return migrator
     }
 }

@@ -154,13 +154,14 @@ struct PolicyServingTests {
         let records = ZoneTransfer.messages(for: query, from: snapshot, client: ClientInfo(address: IPAddress("127.0.0.1"), transport: .tcp))
             .flatMap(\.answers).map(\.description)
         // Failover: the tier serving now. Weighted: every candidate. Geo: the default region's answer.
-        // CNAME as a record; ALIAS has no record type and is not transferred.
+        // CNAME as a record; ALIAS, which has no record type, as the A and AAAA records of its target.
         #expect(records.contains("www.example.com.\t30\tIN\tA\t198.51.100.1"))
         #expect(!records.contains { $0.hasPrefix("www.example.com.") && $0.hasSuffix("192.0.2.1") })
         #expect(records.filter { $0.hasPrefix("api.example.com.") }.count == 2)
         #expect(records.contains("geo.example.com.\t30\tIN\tA\t198.51.100.1"))
         #expect(records.contains("docs.example.com.\t60\tIN\tCNAME\tlb.example.com."))
-        #expect(!records.contains { $0.hasPrefix("example.com.") && $0.contains("\tA\t") })
+        #expect(records.filter { $0.hasPrefix("example.com.") && ($0.contains("\tA\t") || $0.contains("\tAAAA\t")) }
+                == ["example.com.\t60\tIN\tA\t192.0.2.80", "example.com.\t60\tIN\tAAAA\t2001:db8::80"])
         #expect(records.first == records.last && records.first?.contains("SOA") == true)
     }
 }

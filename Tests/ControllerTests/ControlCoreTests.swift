@@ -1,4 +1,5 @@
 import AdminAPI
+import Authority
 import DNSWire
 import Model
 import Monitor
@@ -94,8 +95,10 @@ struct ControlCoreTests {
     static let storeFailed = "the store could not record the apply: nothing applied"
     static let gitTimeout = "git fetch in /srv/manifests timed out after 60.00 s and was stopped"
     static let oneUpdate = "(0 to create, 1 to update, 0 to delete)"
+    /// What installing a generation at `seconds` does before it is reported: serve, probe, load the keys,
+    /// NOTIFY the zone's secondary.
     static func installedAt(_ seconds: Int64) -> [String] {
-        ["serve example.test. \(serial(seconds))", "probe 2 endpoints", "notify example.test. \(serial(seconds)) to 1"]
+        ["serve example.test. \(serial(seconds))", "probe 2 endpoints", "keys: none", "notify example.test. \(serial(seconds)) to 1"]
     }
     static let firstPrune = "prune before \(start + 3 - 30 * 86_400)"
 
@@ -105,7 +108,8 @@ struct ControlCoreTests {
             effects: ["commit generation 1 from manifests (5 to create, 0 to update, 0 to delete)"]),
         Row(name: "once stored, generation 1 is served, probed and notified", given: [(.manifests(valid), 1)],
             input: .committed(.success(1)), at: 2,
-            effects: installedAt(2) + ["report applied generation 1 from manifests (5 to create, 0 to update, 0 to delete)"]),
+            effects: installedAt(2) + ["report applied generation 1 from manifests (5 to create, 0 to update, 0 to delete)",
+                                       "record zone example.test. \(serial(2)) new"]),
         Row(name: "the same manifests compiled again: in sync, nothing to do", given: generationOne, input: .manifests(valid), at: 3,
             effects: ["report unchanged from manifests"]),
         Row(name: "the source saw the live config's bytes: nothing to do", given: generationOne,
@@ -131,7 +135,8 @@ struct ControlCoreTests {
             input: .manifests(wwwTTL90), at: 14, effects: ["commit generation 2 from manifests \(oneUpdate)"]),
         Row(name: "once stored, the failure is over", given: generationOne + [(.manifests(invalid), 10), (.manifests(wwwTTL90), 14)],
             input: .committed(.success(2)), at: 15,
-            effects: installedAt(15) + ["report applied generation 2 from manifests \(oneUpdate)", "report recovered at generation 2"]),
+            effects: installedAt(15) + ["report applied generation 2 from manifests \(oneUpdate)", "report recovered at generation 2",
+                                        "record zone example.test. \(serial(15))"]),
         Row(name: "a retry after the failure cleared does nothing",
             given: generationOne + [(.manifests(invalid), 10), (.manifests(valid), 14)], input: .retry, at: 15, effects: []),
         Row(name: "an unsafe plan from the manifests is refused and retried, not forced", given: generationOne,
@@ -148,7 +153,8 @@ struct ControlCoreTests {
             input: .apply(4, admin(wwwTTL120, base: 1)), at: 20, effects: ["commit generation 2 from admin API \(oneUpdate)"]),
         Row(name: "the admin apply stored", given: generationOne + [(.apply(4, admin(wwwTTL120, base: 1)), 20)],
             input: .committed(.success(2)), at: 21,
-            effects: installedAt(21) + ["report applied generation 2 from admin API \(oneUpdate)", "reply 4: generation 2"]),
+            effects: installedAt(21) + ["report applied generation 2 from admin API \(oneUpdate)", "reply 4: generation 2",
+                                        "record zone example.test. \(serial(21))"]),
         Row(name: "an admin apply the store cannot record is answered with the error",
             given: generationOne + [(.apply(4, admin(wwwTTL120, base: 1)), 20)],
             input: .committed(.failure(StoreFailure(message: "disk I/O error"))), at: 21,
@@ -164,12 +170,13 @@ struct ControlCoreTests {
         Row(name: "health during a commit is served at once", given: generationOne + [(.manifests(wwwTTL90), 3)],
             input: health(.down, "127.0.0.1", from: .unknown, at: 4), at: 4,
             effects: ["serve example.test. \(serial(4))", "report health web/127.0.0.1 unknown → down", "report failover FailoverPolicy/www",
-                      "record health web/127.0.0.1 down; failover FailoverPolicy/www → 1 deliveries", "notify example.test. \(serial(4)) to 1"]),
+                      "record health web/127.0.0.1 down; failover FailoverPolicy/www → 1 deliveries; zone example.test. \(serial(4))",
+                      "notify example.test. \(serial(4)) to 1"]),
         Row(name: "an admin apply during a commit waits", given: generationOne + [(.manifests(wwwTTL90), 3)],
             input: .apply(7, admin(wwwTTL120, base: 1)), at: 4, effects: []),
         Row(name: "then finds its plan stale", given: generationOne + [(.manifests(wwwTTL90), 3), (.apply(7, admin(wwwTTL120, base: 1)), 4)],
             input: .committed(.success(2)), at: 5,
-            effects: installedAt(5) + ["report applied generation 2 from manifests \(oneUpdate)",
+            effects: installedAt(5) + ["report applied generation 2 from manifests \(oneUpdate)", "record zone example.test. \(serial(5))",
                                        "report rejected from admin API: \(stale)", "reply 7: \(stale)"]),
 
         // Git: each distinct failure is one event.
@@ -199,14 +206,15 @@ struct ControlCoreTests {
                                     (.manifests(valid), 34)],
             input: .committed(.success(3)), at: 35,
             effects: installedAt(35) + ["report applied generation 3 from manifests \(oneUpdate)", "report drift 2 → 3: ~ FailoverPolicy/www",
-                                        "record drift manifests → 1 deliveries"]),
+                                        "record drift manifests → 1 deliveries; zone example.test. \(serial(35))"]),
         Row(name: "in sync at the check: nothing to read", given: generationOne + [(.tick, 3)], input: .tick, at: 33, effects: []),
 
         // A flapping policy: beyond the limit, events are held and summarized once the window has passed.
         Row(name: "past the flap limit an event is held", given: generationOne + [(health(.down, "127.0.0.1", from: .unknown, at: 10), 10)],
             flapLimit: 1, input: health(.up, "127.0.0.1", from: .down, at: 11), at: 11,
             effects: ["serve example.test. \(serial(11))", "report health web/127.0.0.1 down → up", "report failback FailoverPolicy/www held",
-                      "record health web/127.0.0.1 up; failback FailoverPolicy/www held → 0 deliveries", "notify example.test. \(serial(11)) to 1"]),
+                      "record health web/127.0.0.1 up; failback FailoverPolicy/www held → 0 deliveries; zone example.test. \(serial(11))",
+                      "notify example.test. \(serial(11)) to 1"]),
         Row(name: "a window after the first held event, one summary covers it",
             given: generationOne + [(.tick, 3), (health(.down, "127.0.0.1", from: .unknown, at: 10), 10),
                                     (health(.up, "127.0.0.1", from: .down, at: 11), 11)],
@@ -221,11 +229,30 @@ struct ControlCoreTests {
         #expect(core.step(row.input, now: Self.at(row.at)).map(\.label) == row.effects)
     }
 
-    @Test func startServesProbesAndNotifiesTheRestoredConfig() throws {
+    @Test func startServesProbesAndNotifiesWhatTheStoreDoesNotHave() throws {
         let desired = try #require(Self.valid.state)
-        let core = ControlCore(settings: .init(interval: .seconds(30)), live: .init(desired: desired, generation: 4), now: Self.at(100),
-                               makeID: { "id" })
-        #expect(core.start().map(\.label) == Self.installedAt(100))
+        func start(restored: [Name: StoredZoneVersion], at seconds: Int64) -> (labels: [String], serial: UInt32?) {
+            let core = ControlCore(settings: .init(interval: .seconds(30)), live: .init(desired: desired, generation: 4),
+                                   restored: restored, now: Self.at(seconds), makeID: { "id" })
+            return (core.start().map(\.label), core.snapshot.zones.values.first?.serial)
+        }
+        // Never stored: a new version, recorded and notified.
+        let first = start(restored: [:], at: 100)
+        #expect(first.labels == ["serve example.test. \(Self.serial(100))", "probe 2 endpoints", "keys: none",
+                                 "record zone example.test. \(Self.serial(100)) new", "notify example.test. \(Self.serial(100)) to 1"])
+        let origin = try Name("example.test.")
+        let built = ControlCore(settings: .init(interval: .seconds(30)), live: .init(desired: desired, generation: 4), now: Self.at(100),
+                                makeID: { "id" }).snapshot.zones[origin]!
+        // Stored exactly so: the same serial, nothing recorded, nobody notified, however the clock moved.
+        let same = StoredZoneVersion(serial: 1_700_000_000, digest: built.digest, journal: ZoneJournal())
+        let restarted = start(restored: [origin: same], at: 500)
+        #expect(restarted.serial == 1_700_000_000)
+        #expect(restarted.labels == ["serve example.test. 1700000000", "probe 2 endpoints", "keys: none"])
+        // Stored differently, with the clock set back behind the stored serial: the next serial after it.
+        let other = StoredZoneVersion(serial: UInt32(Self.start + 900), digest: ZoneDigest(value: 7), journal: ZoneJournal())
+        let moved = start(restored: [origin: other], at: 100)
+        #expect(moved.serial == UInt32(Self.start + 901))
+        #expect(moved.labels.last == "notify example.test. \(Self.serial(901)) to 1")
     }
 
     @Test func backoffDoublesUpToItsMaximum() {

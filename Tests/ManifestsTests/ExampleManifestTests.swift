@@ -26,7 +26,9 @@ struct ExampleManifestTests {
         #expect(zone.soa.contact.description == "hostmaster.example.com.")
         #expect(zone.soa.negativeTTL == 300)
         #expect(zone.nameservers.map(\.description) == ["ns1.example.com.", "ns2.example.com."])
-        #expect(zone.secondaries == [Secondary(address: IPAddress("127.0.0.1")!, port: 5301, tsigKey: "xfr"),
+        // A key given by name alone: HMAC-SHA256, its secret in SWITCHYARD_TSIG_XFR.
+        let xfr = TSIGKey(name: try Name("xfr."), algorithm: .hmacSHA256, secret: .environment("SWITCHYARD_TSIG_XFR"))
+        #expect(zone.secondaries == [Secondary(address: IPAddress("127.0.0.1")!, port: 5301, tsigKey: xfr),
                                      Secondary(address: IPAddress("::1")!, port: 5302)])
         let records = Dictionary(uniqueKeysWithValues: zone.records.map { ("\($0.owner.relativeDescription(to: zone.origin)) \($0.type)", $0) })
         #expect(records["@ MX"]?.data.map(\.description) == ["10 mail1.example.com.", "20 mail2.example.com."])

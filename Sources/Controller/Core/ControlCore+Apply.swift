@@ -3,6 +3,7 @@ import Authority
 import Model
 import Monitor
 import Reconcile
+import Store
 
 /// Applies: the one way the live config changes. Every apply, from the manifests or the admin API, is
 /// planned against the live generation and refused when invalid, stale, changed since review or unsafe;
@@ -37,7 +38,7 @@ extension ControlCore {
             + (plan.changes.count > Self.namedDriftChanges ? ["and \(plan.changes.count - Self.namedDriftChanges) more"] : [])
         return .commit(Commit(generation: live.generation + 1, files: candidate.files, digest: candidate.digest,
                               revision: candidate.revision, checksum: plan.checksum, summary: plan.summary, desired: desired,
-                              origin: origin, drift: nil), changes: changes)
+                              hostAddresses: candidate.hostAddresses, origin: origin, drift: nil), changes: changes)
     }
 
     /// The manifests directory's content: applied when it differs from the live config.
@@ -99,12 +100,15 @@ extension ControlCore {
         case .success(let stored):
             generation = stored
         }
-        let previous = snapshot
         let replaced = live.generation
+        let resolved = commit.hostAddresses.filter { live.hostAddresses[$0.key] != $0.value }.sorted { $0.key < $1.key }
         live = Live(desired: commit.desired, generation: generation, revision: commit.revision, checksum: commit.checksum,
-                    appliedAt: now, digest: commit.digest)
-        install(now: now)
-        var effects: [ControlEffect] = [.serve(snapshot), .probe(targets, known: health.states)] + notifications(from: previous)
+                    appliedAt: now, digest: commit.digest, hostAddresses: commit.hostAddresses)
+        let (previous, versions) = install(now: now)
+        var effects: [ControlEffect] = [.serve(snapshot), .probe(targets, known: health.states), .keys(live.desired.tsigKeys)]
+            + notifications(from: previous)
+        effects += resolved.map { .report(.hostResolved($0.key, $0.value)) }
+        var record = Record(zones: versions)
         effects.append(.report(.applied(generation: generation, revision: commit.revision, summary: commit.summary,
                                         checksum: commit.checksum, origin: commit.origin)))
         switch commit.origin {
@@ -114,11 +118,12 @@ extension ControlCore {
         case .manifests:
             effects += manifestsInSync()
             if let changes = commit.drift {
-                let event = EventRecords.drift(id: makeID(), time: now, from: replaced, to: generation, changes: changes,
-                                               state: live.desired, revision: live.revision)
-                effects += [.report(.drift(from: replaced, to: generation, changes: changes)), .record(Record(events: [event]))]
+                record.events.append(EventRecords.drift(id: makeID(), time: now, from: replaced, to: generation, changes: changes,
+                                                        state: live.desired, revision: live.revision))
+                effects.append(.report(.drift(from: replaced, to: generation, changes: changes)))
             }
         }
+        if !record.isEmpty { effects.append(.record(record)) }
         return effects
     }
 
@@ -151,11 +156,12 @@ extension ControlCore {
     }
 
     /// Builds the snapshot of the live config with the current health, and the endpoints to probe.
-    private mutating func install(now: Timestamp) {
-        snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: snapshot, now: now.seconds)
+    private mutating func install(now: Timestamp) -> (previous: Snapshot, versions: [ZoneVersionRecord]) {
+        let rebuilt = rebuild(now: now)
         targets = ProbeTarget.all(in: live.desired)
         let probed = Set(targets.map(\.key))
         since = since.filter { probed.contains($0.key) }
+        return rebuilt
     }
 }
 

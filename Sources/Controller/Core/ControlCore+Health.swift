@@ -12,8 +12,7 @@ extension ControlCore {
     mutating func follow(_ update: HealthUpdate, now: Timestamp) -> [ControlEffect] {
         health = update.health
         for change in update.changes { since[change.endpoint] = change.time }
-        let previous = snapshot
-        snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: previous, now: now.seconds)
+        let (previous, versions) = rebuild(now: now)
         let time = update.changes.map(\.time).max() ?? now
         let events = FailoverEvents.between(previous, snapshot, state: live.desired, changes: update.changes, time: time, makeID: makeID)
         var effects: [ControlEffect] = [.serve(snapshot)]
@@ -25,7 +24,8 @@ extension ControlCore {
             stored.append(EventRecords.failover(event, state: live.desired, generation: live.generation, revision: live.revision,
                                                 held: !delivered))
         }
-        if !update.changes.isEmpty || !stored.isEmpty { effects.append(.record(Record(health: update.changes, events: stored))) }
+        let record = Record(health: update.changes, events: stored, zones: versions)
+        if !record.isEmpty { effects.append(.record(record)) }
         return effects + notifications(from: previous)
     }
 

@@ -1,6 +1,8 @@
 import Authority
+import DNSWire
 import Model
 import Monitor
+import Store
 
 /// The control loop's decisions, as a value: `step(input, now)` changes the state and returns what to do
 /// (`ControlEffect`). It does no I/O and reads no clock; time comes in with each input and identities
@@ -24,17 +26,20 @@ struct ControlCore: Sendable {
         var flapWindow: Duration
         /// How long events are kept once nothing waits on them.
         var retain: Duration
+        /// How much history each zone's journal keeps for IXFR.
+        var journal: JournalLimits
         /// How often old events are pruned.
         static let pruneEvery: Duration = .seconds(3600)
 
         init(geoip: GeoIPDatabase? = nil, interval: Duration, retry: Backoff = .standard, flapLimit: Int = 5,
-             flapWindow: Duration = .seconds(600), retain: Duration = .seconds(30 * 86_400)) {
+             flapWindow: Duration = .seconds(600), retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits()) {
             self.geoip = geoip
             self.interval = interval
             self.retry = retry
             self.flapLimit = flapLimit
             self.flapWindow = flapWindow
             self.retain = retain
+            self.journal = journal
         }
     }
 
@@ -48,6 +53,8 @@ struct ControlCore: Sendable {
         var appliedAt: Timestamp?
         /// The digest of manifests known to be the live config (applied, or planned empty against it).
         var digest: Int?
+        /// The addresses its secondaries' host names resolved to when it was applied.
+        var hostAddresses: [String: [IPAddress]] = [:]
     }
 
     /// How the manifests directory and its git checkout stand against the live config.
@@ -82,24 +89,63 @@ struct ControlCore: Sendable {
     /// The generation the store is writing now; applies wait for it in `deferred`.
     var inFlight: Commit?
     var deferred: [ControlInput] = []
+    /// The zone versions the first snapshot made that the store does not have (changed while stopped).
+    private let startVersions: [ZoneVersionRecord]
 
-    /// A core serving `live` (nothing before the first apply) with the last known `health`.
+    /// A core serving `live` (nothing before the first apply) with the last known `health`. A zone that
+    /// transfers exactly what `restored` says keeps that serial and journal.
     init(settings: Settings, live: Live = Live(), health: HealthTable = HealthTable(), since: [EndpointKey: Timestamp] = [:],
-         flaps: FlapGuard? = nil, now: Timestamp, makeID: @escaping @Sendable () -> String) {
+         flaps: FlapGuard? = nil, restored: [Name: StoredZoneVersion] = [:], now: Timestamp, makeID: @escaping @Sendable () -> String) {
         self.settings = settings
         self.makeID = makeID
         self.live = live
         self.health = health
         self.since = since
         self.flaps = flaps ?? FlapGuard(limit: settings.flapLimit, window: settings.flapWindow)
-        snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: nil, now: now.seconds)
+        snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: nil, now: now.seconds,
+                                  options: .init(hostAddresses: live.hostAddresses, journal: settings.journal, restored: restored))
         targets = ProbeTarget.all(in: live.desired)
+        startVersions = Self.versions(from: .empty, to: snapshot).filter { restored[$0.origin]?.serial != $0.serial }
     }
 
-    /// What starting the loop does: serve the live config, probe its endpoints, and NOTIFY every
-    /// secondary (they may have missed changes while the controller was down).
+    /// What starting the loop does: serve the live config, probe its endpoints, load its TSIG keys, and
+    /// NOTIFY the secondaries of each zone whose serial is not the one last stored (it changed while the
+    /// controller was down); a restart with nothing changed notifies no one.
     func start() -> [ControlEffect] {
-        [.serve(snapshot), .probe(targets, known: health.states)] + notifications(from: .empty)
+        var effects: [ControlEffect] = [.serve(snapshot), .probe(targets, known: health.states), .keys(live.desired.tsigKeys)]
+        if !startVersions.isEmpty { effects.append(.record(Record(zones: startVersions))) }
+        let changed = Set(startVersions.map(\.origin))
+        return effects + notifications(from: .empty).compactMap { effect in
+            guard case .notify(let zones) = effect else { return effect }
+            let kept = zones.filter { changed.contains($0.origin) }
+            return kept.isEmpty ? nil : .notify(kept)
+        }
+    }
+
+    /// Builds the snapshot of the live config with the current health; returns the one it replaces and
+    /// the zone versions that came of it, to record.
+    mutating func rebuild(now: Timestamp) -> (previous: Snapshot, versions: [ZoneVersionRecord]) {
+        let previous = snapshot
+        snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: previous, now: now.seconds,
+                                  options: .init(hostAddresses: live.hostAddresses, journal: settings.journal))
+        return (previous, Self.versions(from: previous, to: snapshot))
+    }
+
+    /// What the store must learn of a snapshot change: each zone with a new serial (with the delta
+    /// that led there when it chains on the old one), and each zone no longer served.
+    static func versions(from old: Snapshot, to new: Snapshot) -> [ZoneVersionRecord] {
+        var records: [ZoneVersionRecord] = []
+        for zone in new.zones.values.sorted(by: { $0.origin.description < $1.origin.description })
+        where old.zones[zone.origin]?.serial != zone.serial {
+            let last = zone.journal.deltas.last.flatMap { $0.to == zone.serial && $0.from == old.zones[zone.origin]?.serial ? $0 : nil }
+            records.append(ZoneVersionRecord(origin: zone.origin, serial: zone.serial, digest: zone.digest.value,
+                                             delta: last.map { ($0.from, $0.to, $0.deleted, $0.added) },
+                                             oldestKept: zone.journal.deltas.first?.from))
+        }
+        for origin in old.zones.keys where new.zones[origin] == nil {
+            records.append(ZoneVersionRecord(origin: origin, serial: 0, digest: 0, delta: nil, oldestKept: nil, removed: true))
+        }
+        return records
     }
 
     /// Takes one input at `now` and returns the effects, in the order they must be carried out.

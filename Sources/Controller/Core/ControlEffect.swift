@@ -18,6 +18,8 @@ enum ControlEffect: Sendable {
     case record(Record)
     /// Send NOTIFY for these zones' new serials to their secondaries.
     case notify([ZoneNotify])
+    /// The TSIG keys of the live config: read their secrets and use them from now on.
+    case keys([TSIGKey])
     /// Answer an admin API apply.
     case reply(RequestID, Result<AdminAPI.ApplyResult, ApplyFailure>)
     /// Ask the source service to read and compile the manifests now (they come back as `.manifests`).
@@ -54,6 +56,7 @@ struct Commit: Sendable {
     var checksum: String
     var summary: String
     var desired: DesiredState
+    var hostAddresses: [String: [IPAddress]]
     var origin: Origin
     /// When this commit puts the manifests back over a config applied from elsewhere: the changes
     /// that undoes, as a plan names them (`~ Zone/example.com www A`).
@@ -66,13 +69,17 @@ struct Record: Sendable, Equatable {
     var events: [StoredEvent.New] = []
     /// Held events that a summary among `events` now covers.
     var summarized: [String] = []
+    /// Zone versions these health changes (or an install) led to.
+    var zones: [ZoneVersionRecord] = []
+
+    var isEmpty: Bool { health.isEmpty && events.isEmpty && summarized.isEmpty && zones.isEmpty }
 }
 
 /// A zone whose serial changed, and who to tell.
 struct ZoneNotify: Sendable, Equatable {
     var origin: Name
     var serial: UInt32
-    var secondaries: [Secondary]
+    var secondaries: [ResolvedSecondary]
 }
 
 /// What happened, for the log and the metrics.
@@ -99,6 +106,8 @@ enum Report: Sendable, Equatable {
     case failover(FailoverEvent, held: Bool)
     /// A flapping policy's summary went out, covering this many held events.
     case summary(PolicyID, covering: Int)
+    /// A secondary's host name resolves to other addresses than before (none: it gets nothing).
+    case hostResolved(String, [IPAddress])
 }
 
 // MARK: Labels
@@ -116,7 +125,11 @@ extension ControlEffect {
         case .record(let record):
             "record " + (record.health.map { "health \($0.endpoint.monitor)/\($0.endpoint.value) \($0.to.rawValue)" }
                 + record.events.map { "\($0.kind) \($0.subject)\($0.held ? " held" : "") → \($0.deliveries.count) deliveries" }
-                + (record.summarized.isEmpty ? [] : ["\(record.summarized.count) summarized"])).joined(separator: "; ")
+                + (record.summarized.isEmpty ? [] : ["\(record.summarized.count) summarized"])
+                + record.zones.map { $0.removed ? "zone \($0.origin) removed" : "zone \($0.origin) \($0.serial)\($0.delta == nil ? " new" : "")" })
+                .joined(separator: "; ")
+        case .keys(let keys):
+            "keys: " + (keys.isEmpty ? "none" : keys.map(\.name.description).joined(separator: ", "))
         case .notify(let zones):
             "notify " + zones.map { "\($0.origin) \($0.serial) to \($0.secondaries.count)" }.joined(separator: ", ")
         case .reply(let id, .success(let result)):
@@ -149,6 +162,7 @@ extension Report {
         case .health(let change): "health \(change.endpoint.monitor)/\(change.endpoint.value) \(change.from.rawValue) → \(change.to.rawValue)"
         case .failover(let event, let held): "\(event.kind.rawValue) \(event.policy)\(held ? " held" : "")"
         case .summary(let policy, let covering): "summary \(policy) of \(covering)"
+        case .hostResolved(let host, let addresses): "host \(host) → \(addresses.map(\.description).joined(separator: ", "))"
         }
     }
 }

@@ -1,3 +1,4 @@
+import DNSWire
 import Model
 import Monitor
 
@@ -49,6 +50,8 @@ struct Candidate: Sendable {
     /// The git commit the files are at, when they are a checkout.
     var revision: String?
     var compiled: Compiled
+    /// The addresses of secondaries given by host name, resolved when the manifests were read.
+    var hostAddresses: [String: [IPAddress]] = [:]
 
     enum Compiled: Sendable {
         case valid(DesiredState, warnings: [String])

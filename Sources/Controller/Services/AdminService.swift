@@ -54,7 +54,9 @@ struct AdminService: Service, CustomStringConvertible {
         func apply(_ request: AdminAPI.ApplyRequest) async -> Result<AdminAPI.ApplyResult, ApplyFailure> {
             // Compiling a large config is seconds of CPU: on a thread of its own, not the concurrency pool.
             guard let candidate = try? await NIOThreadPool.singleton.runIfActive({
-                Candidate.compiling(request.sources, revision: request.revision)
+                var candidate = Candidate.compiling(request.sources, revision: request.revision)
+                if case .valid(let desired, _) = candidate.compiled { candidate.hostAddresses = HostResolver.addresses(for: desired) }
+                return candidate
             }) else { return .failure(.shuttingDown) }
             return await inbox.apply(ApplyRequest(candidate: candidate, baseGeneration: request.baseGeneration,
                                                   checksum: request.checksum, force: request.force))

@@ -21,6 +21,7 @@ final class ControlLoop: Service, Sendable {
         let monitor: HealthMonitor
         let writer: StoreWriter
         let transfers: TransferService
+        let keys: KeyringService
         let notifications: NotificationService
         let source: SourceService
         let live: LiveView
@@ -98,6 +99,8 @@ final class ControlLoop: Service, Sendable {
                 }
             case .notify(let zones):
                 services.transfers.notify(zones)
+            case .keys(let keys):
+                services.keys.update(keys)
             case .reply(let id, let result):
                 inbox.reply(id, result)
             case .readManifests:
@@ -195,6 +198,12 @@ final class ControlLoop: Service, Sendable {
             if held { logger.notice("notification held back: the policy is flapping", metadata: ["policy": "\(event.policy)"]) }
         case .summary(let policy, let covering):
             logger.notice("flapping summary", metadata: ["policy": "\(policy)", "held": "\(covering)"])
+        case .hostResolved(let host, let addresses):
+            if addresses.isEmpty {
+                logger.warning("secondary host name does not resolve; it gets no NOTIFY and may not transfer", metadata: ["host": "\(host)"])
+            } else {
+                logger.info("secondary host name resolved", metadata: ["host": "\(host)", "addresses": "\(addresses.map(\.description).joined(separator: ", "))"])
+            }
         }
     }
 }

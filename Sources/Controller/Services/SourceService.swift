@@ -74,7 +74,9 @@ final class SourceService: Service, Sendable {
                 guard forced || fingerprint != previous else { return (fingerprint, nil) }
                 if !forced && problems.isEmpty && digest == live { return (fingerprint, .manifestsUnchanged(digest: digest)) }
                 let revision = paths.first.flatMap(ManifestFiles.revision(of:))
-                return (fingerprint, .manifests(Candidate.compiling(files, revision: revision, readProblems: problems)))
+                var candidate = Candidate.compiling(files, revision: revision, readProblems: problems)
+                if case .valid(let desired, _) = candidate.compiled { candidate.hostAddresses = HostResolver.addresses(for: desired) }
+                return (fingerprint, .manifests(candidate))
             }
             if let (fingerprint, input) = read {
                 last = fingerprint

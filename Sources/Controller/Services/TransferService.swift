@@ -5,9 +5,9 @@ import Server
 import ServiceLifecycle
 import Synchronization
 
-/// NOTIFY fan-out: every secondary of a changed zone is told at once, in parallel, each retried with
-/// doubling waits (`NotifySender`). A newer serial for the same zone and secondary replaces a NOTIFY
-/// still being retried; a graceful shutdown stops them all.
+/// NOTIFY fan-out: every secondary of a changed zone is told at once, in parallel, each signed with the
+/// secondary's TSIG key when it has one and retried with doubling waits (`NotifySender`). A newer serial
+/// for the same zone and secondary replaces a NOTIFY still being retried; a graceful shutdown stops them.
 final class TransferService: Service, Sendable {
     private struct Key: Hashable {
         var zone: Name
@@ -16,11 +16,13 @@ final class TransferService: Service, Sendable {
     }
 
     private let sender: NotifySender
+    private let keyring: TSIGKeyringReference
     private let logger: Logger
     private let sending = Mutex<[Key: Task<Void, Never>]>([:])
 
-    init(sender: NotifySender, logger: Logger) {
+    init(sender: NotifySender, keyring: TSIGKeyringReference, logger: Logger) {
         self.sender = sender
+        self.keyring = keyring
         self.logger = logger
     }
 
@@ -30,9 +32,10 @@ final class TransferService: Service, Sendable {
             logger.info("zone serial", metadata: ["zone": "\(zone.origin)", "serial": "\(zone.serial)"])
             for secondary in zone.secondaries {
                 let key = Key(zone: zone.origin, address: secondary.address, port: secondary.port)
-                let sender = sender
+                let (sender, keyring) = (sender, keyring)
                 let task = Task {
-                    _ = await sender.notify(origin: zone.origin, serial: zone.serial, secondary: (secondary.address, secondary.port))
+                    _ = await sender.notify(origin: zone.origin, serial: zone.serial, secondary: (secondary.address, secondary.port),
+                                            key: secondary.key.map { ($0.name, keyring) })
                 }
                 sending.withLock { sending in
                     sending[key]?.cancel()

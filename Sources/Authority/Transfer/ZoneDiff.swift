@@ -1,0 +1,67 @@
+import DNSWire
+import Model
+
+/// What changed between two versions of a zone, as IXFR sends it: records deleted and records added (a
+/// changed TTL is a record deleted and one added). The SOA is not compared here; it frames each delta.
+enum ZoneDiff {
+    /// The change in static records between two contents of a zone: nothing to look at when the content
+    /// is shared; otherwise one merge of the two record lists, which `Zone` keeps in canonical order.
+    static func staticRecords(from old: ZoneContent, to new: ZoneContent) -> (deleted: [ResourceRecord], added: [ResourceRecord]) {
+        guard old !== new else { return ([], []) }
+        var deleted: [ResourceRecord] = []
+        var added: [ResourceRecord] = []
+        func nameservers(_ zone: Zone) -> [ResourceRecord] { zone.nameservers.map { ResourceRecord(name: zone.origin, ttl: zone.ttl, data: .ns($0)) } }
+        compare(nameservers(old.model), nameservers(new.model), deleted: &deleted, added: &added)
+        let before = old.model.records
+        let after = new.model.records
+        var (i, j) = (0, 0)
+        while i < before.count || j < after.count {
+            let order: Int
+            if i == before.count {
+                order = 1
+            } else if j == after.count {
+                order = -1
+            } else if before[i].owner == after[j].owner {
+                order = before[i].type == after[j].type ? 0 : before[i].type < after[j].type ? -1 : 1
+            } else {
+                order = before[i].owner < after[j].owner ? -1 : 1
+            }
+            switch order {
+            case 0:
+                if before[i] != after[j] { compare(records(before[i]), records(after[j]), deleted: &deleted, added: &added) }
+                i += 1
+                j += 1
+            case -1:
+                deleted += records(before[i])
+                i += 1
+            default:
+                added += records(after[j])
+                j += 1
+            }
+        }
+        return (deleted, added)
+    }
+
+    /// The change in what policies transfer, owner by owner.
+    static func policyRecords(from old: [Name: [ResourceRecord]], to new: [Name: [ResourceRecord]]) -> (deleted: [ResourceRecord], added: [ResourceRecord]) {
+        var deleted: [ResourceRecord] = []
+        var added: [ResourceRecord] = []
+        for owner in Set(old.keys).union(new.keys).sorted() {
+            let (was, now) = (old[owner] ?? [], new[owner] ?? [])
+            if was != now { compare(was, now, deleted: &deleted, added: &added) }
+        }
+        return (deleted, added)
+    }
+
+    private static func records(_ set: RecordSet) -> [ResourceRecord] {
+        set.data.map { ResourceRecord(name: set.owner, ttl: set.ttl, data: $0) }
+    }
+
+    private static func compare(_ was: [ResourceRecord], _ now: [ResourceRecord], deleted: inout [ResourceRecord],
+                                added: inout [ResourceRecord]) {
+        let kept = Set(now)
+        let before = Set(was)
+        deleted += was.filter { !kept.contains($0) }
+        added += now.filter { !before.contains($0) }
+    }
+}
