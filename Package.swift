@@ -102,7 +102,7 @@ let package = Package(
             "Controller", "AdminAPI", "Authority", "Manifests", "Model", "Monitor", "Reconcile", "Store",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Model", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [

@@ -18,9 +18,12 @@ public enum AdminAPI {
         /// The last reconcile that failed (invalid manifests, a refused plan, git, the store), while it
         /// is still failing.
         public var lastError: ReconcileError?
+        /// Every zone served (catalogs included) with its serial; absent from controllers before zone
+        /// versions existed.
+        public var zones: [ZoneSerial]?
 
         public init(generation: Int, revision: String?, appliedAt: String?, checksum: String?, sources: [SourceFile],
-                    health: [EndpointHealth], serving: [Serving], lastError: ReconcileError?) {
+                    health: [EndpointHealth], serving: [Serving], lastError: ReconcileError?, zones: [ZoneSerial] = []) {
             self.generation = generation
             self.revision = revision
             self.appliedAt = appliedAt
@@ -29,6 +32,21 @@ public enum AdminAPI {
             self.health = health
             self.serving = serving
             self.lastError = lastError
+            self.zones = zones
+        }
+    }
+
+    public struct ZoneSerial: Codable, Sendable, Equatable {
+        /// The zone's manifest name (a catalog zone's own name).
+        public var zone: String
+        public var serial: UInt32
+        /// How many versions back IXFR reaches.
+        public var journal: Int
+
+        public init(zone: String, serial: UInt32, journal: Int) {
+            self.zone = zone
+            self.serial = serial
+            self.journal = journal
         }
     }
 

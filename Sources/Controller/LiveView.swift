@@ -20,6 +20,7 @@ final class LiveView: Sendable {
         var lastError: AdminAPI.ReconcileError?
         var targets: [EndpointKey] = []
         var notifiers: [String: Notifier] = [:]
+        var zones: [AdminAPI.ZoneSerial] = []
     }
 
     private let published = Mutex(Published())
@@ -41,6 +42,7 @@ final class LiveView: Sendable {
                                     since: now.since[key]?.iso8601, lastResult: results[key]?.description)
         }
         return AdminAPI.State(generation: now.generation, revision: now.revision, appliedAt: now.appliedAt?.iso8601,
-                              checksum: now.checksum, sources: sources, health: health, serving: now.serving, lastError: now.lastError)
+                              checksum: now.checksum, sources: sources, health: health, serving: now.serving, lastError: now.lastError,
+                              zones: now.zones)
     }
 }

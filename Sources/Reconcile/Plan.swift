@@ -105,12 +105,24 @@ public struct Plan: Hashable, Sendable {
         }
     }
 
+    /// A zone whose content changes (records, what its policies serve, catalog membership), so its
+    /// serial moves and its secondaries follow by IXFR.
+    public struct SerialChange: Hashable, Sendable {
+        public var zone: String
+        /// The serial served now; nil for a zone the plan creates (or when it is not known).
+        public var live: UInt32?
+        /// The zone goes away.
+        public var isDeleted: Bool
+    }
+
     /// The live generation the plan was computed against (0: nothing applied yet).
     public var baseGeneration: Int
     public var baseRevision: String?
     public var changes: [Change]
     public var serving: [Serving]
     public var refusals: [Refusal]
+    /// The zones whose serial the plan moves, by name.
+    public var serials: [SerialChange] = []
     /// 12 hex digits of SHA-256 over the changes: the same changes, the same checksum.
     public var checksum: String
 

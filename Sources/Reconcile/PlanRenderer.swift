@@ -14,6 +14,10 @@ public enum PlanRenderer {
                 out += "    \(field.name): " + fieldText(field, deleting: change.action == .delete) + "\n"
             }
         }
+        if !plan.serials.isEmpty {
+            out += "Zone serials (secondaries follow by IXFR):\n"
+            for change in plan.serials { out += "  \(change.zone): \(serialText(change))\n" }
+        }
         if !plan.serving.isEmpty {
             out += "Serving now, given live health:\n"
             for serving in plan.serving { out += "  \(serving.policy): \(serving.answer)\n" }
@@ -37,6 +41,9 @@ public enum PlanRenderer {
                 for field in change.fields { out += "    \(field.name): \(fieldText(field, deleting: change.action == .delete))\n" }
             }
             out += "```\n\n</details>\n"
+        }
+        if !plan.serials.isEmpty {
+            out += "\nZone serials: " + plan.serials.map { "`\($0.zone)` \(serialText($0))" }.joined(separator: ", ") + "\n"
         }
         if !plan.serving.isEmpty {
             out += "\n<details><summary>Serving now, given live health</summary>\n\n| policy | answer |\n|---|---|\n"
@@ -65,6 +72,9 @@ public enum PlanRenderer {
                 ] as [String: Any]
             },
             "serving": plan.serving.map { ["policy": $0.policy, "answer": $0.answer] },
+            "serials": plan.serials.map { change in
+                ["zone": change.zone, "live": change.live.map { Int($0) as Any } ?? NSNull(), "deleted": change.isDeleted] as [String: Any]
+            },
             "refusals": plan.refusals.map { refusal in
                 var object: [String: Any] = ["rule": refusal.rule, "zone": refusal.zone, "reason": refusal.description]
                 if let counts = refusal.counts { object["changed"] = counts.changed; object["total"] = counts.total }
@@ -73,6 +83,12 @@ public enum PlanRenderer {
         ]
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    /// `1795970040 → next`, `new zone`, `deleted`.
+    private static func serialText(_ change: Plan.SerialChange) -> String {
+        if change.isDeleted { return "deleted" }
+        return change.live.map { "\($0) → next" } ?? "new zone"
     }
 
     private static func fieldText(_ field: Plan.FieldChange, deleting: Bool) -> String {

@@ -3,8 +3,8 @@ import DNSWire
 import Model
 
 /// Diffs a desired config against the live one: by identity, field by field, in a fixed order (zones
-/// with their record sets, monitors, failover, weighted and geo policies, notifiers; by name within a
-/// kind, record sets in canonical order), so the same two configs always give the same plan.
+/// with their record sets, monitors, failover, weighted and geo policies, notifiers, catalogs; by name
+/// within a kind, record sets in canonical order), so the same two configs always give the same plan.
 public enum Planner {
     /// A zone of at least this many records (or traffic policies) is guarded by `maximumChangedShare`,
     /// as octoDNS guards providers of 10 records or more: in a smaller zone every edit is a large share.
@@ -13,8 +13,10 @@ public enum Planner {
     /// or change without `--force`.
     public static let maximumChangedShare = 0.3
 
+    /// `liveSerials` are the serials served now, by zone name (catalog zones by their origin), for the
+    /// plan's serial lines.
     public static func plan(from live: DesiredState?, to desired: DesiredState, baseGeneration: Int,
-                            baseRevision: String? = nil, serving: [Plan.Serving] = []) -> Plan {
+                            baseRevision: String? = nil, serving: [Plan.Serving] = [], liveSerials: [String: UInt32] = [:]) -> Plan {
         let live = live ?? DesiredState()
         var changes: [Plan.Change] = []
         var refusals: [Plan.Refusal] = []
@@ -40,9 +42,19 @@ public enum Planner {
         diffKind(live.weightedPolicies, desired.weightedPolicies, name: \.name, resource: Resources.weighted, into: &changes)
         diffKind(live.geoPolicies, desired.geoPolicies, name: \.name, resource: Resources.geo, into: &changes)
         diffKind(live.notifiers, desired.notifiers, name: \.name, resource: Resources.notifier, into: &changes)
+        // Catalogs are compared as resources: their members follow the zones when they list all.
+        let catalogsBefore = changes.count
+        let oldCatalogs = Dictionary(live.catalogs.map { ($0.name, Resources.catalog($0, zones: live.zones)) }, uniquingKeysWith: { first, _ in first })
+        for catalog in desired.catalogs { diff(oldCatalogs[catalog.name], Resources.catalog(catalog, zones: desired.zones), into: &changes) }
+        for catalog in live.catalogs where !desired.catalogs.contains(where: { $0.name == catalog.name }) {
+            diff(oldCatalogs[catalog.name], nil, into: &changes)
+        }
 
-        return Plan(baseGeneration: baseGeneration, baseRevision: baseRevision, changes: changes, serving: serving,
-                    refusals: refusals, checksum: checksum(changes))
+        var plan = Plan(baseGeneration: baseGeneration, baseRevision: baseRevision, changes: changes, serving: serving,
+                        refusals: refusals, checksum: checksum(changes))
+        plan.serials = serialChanges(live: live, desired: desired, changes: changes, catalogChanges: changes[catalogsBefore...],
+                                     liveSerials: liveSerials)
+        return plan
     }
 
     // MARK: Diff
@@ -126,6 +138,31 @@ public enum Planner {
             }
         }
         return (changes + deletes, touched)
+    }
+
+    // MARK: Serials
+
+    /// The zones whose content the plan changes: a record set or the zone itself, a policy answering in
+    /// it (before or after), or (for a catalog zone) its members or secondaries.
+    private static func serialChanges(live: DesiredState, desired: DesiredState, changes: [Plan.Change],
+                                      catalogChanges: ArraySlice<Plan.Change>, liveSerials: [String: UInt32]) -> [Plan.SerialChange] {
+        var touched: Set<String> = []
+        for change in changes where change.resource.hasPrefix("Zone/") {
+            touched.insert(String(change.resource.dropFirst(5).prefix { $0 != " " }))
+        }
+        let oldTargets = Dictionary(live.policyTargets.map { ($0.id.description, $0.target.zone) }, uniquingKeysWith: { first, _ in first })
+        let newTargets = Dictionary(desired.policyTargets.map { ($0.id.description, $0.target.zone) }, uniquingKeysWith: { first, _ in first })
+        for change in changes {
+            if let zone = oldTargets[change.resource] { touched.insert(zone) }
+            if let zone = newTargets[change.resource] { touched.insert(zone) }
+        }
+        let catalogs = Dictionary((live.catalogs + desired.catalogs).map { ("Catalog/\($0.name)", $0.origin.description) },
+                                  uniquingKeysWith: { _, last in last })
+        for change in catalogChanges { if let zone = catalogs[change.resource] { touched.insert(zone) } }
+        let remaining = Set(desired.zones.map(\.name) + desired.catalogs.map(\.origin.description))
+        return touched.sorted().map { zone in
+            Plan.SerialChange(zone: zone, live: liveSerials[zone], isDeleted: !remaining.contains(zone))
+        }
     }
 
     // MARK: Safety

@@ -111,6 +111,20 @@ enum Resources {
         return Resource(identity: "Notifier/\(notifier.name)", fields: fields)
     }
 
+    /// `members` as it will be: every served zone (`all`) or the zones listed.
+    static func catalog(_ catalog: Catalog, zones: [Zone]) -> Resource {
+        let members = catalog.memberZones(of: zones).map(\.name)
+        let listed = switch catalog.members {
+        case .all: "all (\(list(members)))"
+        case .zones: list(members)
+        }
+        return Resource(identity: "Catalog/\(catalog.name)", fields: [
+            ("zone", catalog.origin.description),
+            ("secondaries", list(catalog.secondaries.map(\.description))),
+            ("members", listed),
+        ])
+    }
+
     private static func target(_ target: PolicyTarget) -> [(String, String)] {
         [("zone", target.zone), ("owner", target.owner.description), ("type", target.type.rawValue), ("ttl", String(target.ttl))]
     }

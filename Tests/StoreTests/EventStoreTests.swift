@@ -1,3 +1,4 @@
+import DNSWire
 import Foundation
 import Model
 import GRDB
@@ -95,5 +96,36 @@ struct StoreDurabilityTests {
         #expect(try await store.database.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
         let normal = try Store(directory: directory.appendingPathComponent("normal").path, durability: .normal)
         #expect(try await normal.database.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1)
+    }
+}
+
+/// Zone versions and journals: what a restart continues from.
+@Suite("Zone versions")
+struct ZoneVersionStoreTests {
+    static func record(_ owner: String, _ address: String) -> ResourceRecord {
+        ResourceRecord(name: try! Name(owner), ttl: 60, data: .a(IPv4Address(address)!))
+    }
+
+    @Test func versionsAndJournalsRoundTripAndTrim() async throws {
+        let (store, directory) = try EventStoreTests.store()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let zone = try Name("example.com.")
+        let (old, new) = (Self.record("www.example.com.", "192.0.2.1"), Self.record("www.example.com.", "198.51.100.1"))
+        try await store.record(zones: [ZoneVersionRecord(origin: zone, serial: 100, digest: 1, delta: nil, oldestKept: nil)])
+        try await store.record(zones: [ZoneVersionRecord(origin: zone, serial: 200, digest: UInt64.max, delta: (100, 200, [old], [new]), oldestKept: 100)])
+        try await store.record(zones: [ZoneVersionRecord(origin: zone, serial: 300, digest: 3, delta: (200, 300, [new], [old]), oldestKept: 100)])
+        var stored = try store.zoneVersions()
+        #expect(stored.map(\.serial) == [300] && stored.first?.digest == 3)
+        #expect(stored.first?.journal.map { "\($0.from)→\($0.to)" } == ["100→200", "200→300"])
+        #expect(stored.first?.journal.first?.deleted == [old] && stored.first?.journal.first?.added == [new])
+        // The oldest kept moves on: older deltas go. A digest with the top bit set survives the round trip.
+        try await store.record(zones: [ZoneVersionRecord(origin: zone, serial: 400, digest: UInt64.max, delta: (300, 400, [], [new]), oldestKept: 200)])
+        stored = try store.zoneVersions()
+        #expect(stored.first?.journal.map(\.from) == [200, 300] && stored.first?.digest == UInt64.max)
+        // A version that does not chain clears the journal; a removed zone is forgotten.
+        try await store.record(zones: [ZoneVersionRecord(origin: zone, serial: 500, digest: 5, delta: nil, oldestKept: nil)])
+        #expect(try store.zoneVersions().first?.journal.isEmpty == true)
+        try await store.record(zones: [ZoneVersionRecord(origin: zone, serial: 0, digest: 0, delta: nil, oldestKept: nil, removed: true)])
+        #expect(try store.zoneVersions().isEmpty)
     }
 }

@@ -135,6 +135,10 @@ final class ControlLoop: Service, Sendable {
             ? core.snapshot.servingDescriptions(state: core.live.desired).map { AdminAPI.Serving(policy: $0.policy.description, answer: $0.answer) }
             : nil
         let lastError = core.lastError.map { AdminAPI.ReconcileError(time: $0.since.iso8601, error: $0.error, detail: $0.detail) }
+        let zones = servingChanged
+            ? core.snapshot.zones.values.map { AdminAPI.ZoneSerial(zone: $0.name, serial: $0.serial, journal: $0.journal.deltas.count) }
+                .sorted { $0.zone < $1.zone }
+            : nil
         let keys = core.targets.map(\.key)
         services.live.publish { view in
             view.generation = core.live.generation
@@ -143,6 +147,7 @@ final class ControlLoop: Service, Sendable {
             view.checksum = core.live.checksum
             view.digest = core.live.digest
             if let serving { view.serving = serving }
+            if let zones { view.zones = zones }
             view.health = core.health
             view.since = core.since
             view.lastError = lastError

@@ -3,6 +3,7 @@ import ArgumentParser
 import Glibc
 #endif
 // The one command that reaches into Controller: it runs one. Every other command goes through AdminAPI.
+import Authority
 import Controller
 import Logging
 import Manifests
@@ -66,6 +67,12 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "How long events and finished deliveries are kept.")
     var retain: String = "30d"
 
+    @Option(name: .customLong("journal-versions"), help: "How many versions of each zone IXFR can reach back (a change a minute is 1,440 a day).")
+    var journalVersions: Int = 2000
+
+    @Option(name: .customLong("journal-bytes"), help: "How many octets of changes each zone's journal keeps: a number, or with K, M or G (1024-based).")
+    var journalBytes: String = "8M"
+
     @Option(name: .customLong("geoip-db"), help: "A MaxMind DB (.mmdb) for geo regions that match continents and countries.")
     var geoipDatabase: String?
 
@@ -128,11 +135,21 @@ struct ControllerCommand: AsyncParsableCommand {
         guard let kept = parseDuration(retain), kept >= .seconds(3600) else {
             throw ValidationError("--retain \"\(retain)\" is not a duration of at least 1h such as 7d or 30d")
         }
+        guard journalVersions >= 1, let journalSize = Self.byteCount(journalBytes), journalSize >= 1024 else {
+            throw ValidationError("--journal-versions must be at least 1 and --journal-bytes a size of at least 1K such as 512K, 8M or 1G")
+        }
         return ControllerConfiguration(
             manifests: [manifests], dnsHost: host, dnsPort: port, interval: every, geoipDatabase: geoipDatabase,
             dataDirectory: dataDirectory, adminHost: adminHost, adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync,
             gitTimeout: gitLimit, notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter), flapLimit: notifyFlapLimit,
-            flapWindow: flapWindow, retain: kept)
+            flapWindow: flapWindow, retain: kept, journal: JournalLimits(versions: journalVersions, bytes: journalSize))
+    }
+
+    /// `8388608`, `512K`, `8M`, `1G` (1024-based).
+    static func byteCount(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        if let unit = text.last.flatMap({ units[$0] }) { return Int(text.dropLast()).flatMap { $0.multipliedReportingOverflow(by: unit).overflow ? nil : $0 * unit } }
+        return Int(text)
     }
 
     /// `127.0.0.1:5353`, `[::1]:5353` or `localhost:53`.

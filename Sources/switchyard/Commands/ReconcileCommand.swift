@@ -81,8 +81,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
         let revision = ManifestFiles.revision(of: manifests)
         let serving = Self.servingNow(desired, live: live)
+        let serials = Dictionary((live.zones ?? []).map { ($0.zone, $0.serial) }, uniquingKeysWith: { first, _ in first })
         let plan = Planner.plan(from: liveState, to: desired, baseGeneration: live.generation, baseRevision: revision,
-                                serving: serving)
+                                serving: serving, liveSerials: serials)
         switch output {
         case .text: print(PlanRenderer.text(plan, color: OutputOptions().useColor), terminator: "")
         case .json: print(PlanRenderer.json(plan), terminator: "")
