@@ -75,7 +75,6 @@ public struct DNSController: Sendable {
         let notifications = NotificationService(settings: .init(retry: configuration.notificationRetry), store: store, writer: writer,
                                                 notifiers: { live.notifiers }, metrics: metrics, logger: logger)
         let keys = KeyringService(logger: logger)
-        keys.update(first?.tsigKeys ?? core.live.desired.tsigKeys)
         let transfers = TransferService(sender: NotifySender(group: group, logger: logger), keyring: keys.keyring, logger: logger)
         let source = SourceService(
             settings: .init(paths: configuration.manifests, interval: configuration.interval,
@@ -111,7 +110,6 @@ public struct DNSController: Sendable {
     private struct FirstManifests {
         var candidate: Candidate
         var fingerprint: Int
-        var tsigKeys: [TSIGKey]
     }
 
     /// The core as the store left it: the last applied config, the last known health and the flap
@@ -170,8 +168,7 @@ public struct DNSController: Sendable {
             throw InvalidManifests(errors: errors)
         case .valid(let desired, _):
             candidate.hostAddresses = HostResolver.addresses(for: desired)
-            return (core, FirstManifests(candidate: candidate, fingerprint: SourceService.fingerprint(digest: candidate.digest, problems: []),
-                                         tsigKeys: desired.tsigKeys))
+            return (core, FirstManifests(candidate: candidate, fingerprint: SourceService.fingerprint(digest: candidate.digest, problems: [])))
         }
     }
 }

@@ -108,6 +108,11 @@ struct ReplicationTests {
         #expect(Self.answers(ZoneTransfer.messages(for: Self.ixfr(2000), from: up, client: Self.secondary))
                 == ["SOA 3000", "SOA 2000", "example.com. A 198.51.100.1", "www.example.com. A 198.51.100.1",
                     "SOA 3000", "example.com. A 192.0.2.1", "www.example.com. A 192.0.2.1", "SOA 3000"])
+        // Down again: each record once, though it went and came back in between.
+        let downAgain = Snapshot.build(Self.state, health: Self.health("192.0.2.1", .down), previous: up, now: 4000)
+        #expect(Self.answers(ZoneTransfer.messages(for: Self.ixfr(1000), from: downAgain, client: Self.secondary))
+                == ["SOA 4000", "SOA 1000", "example.com. A 192.0.2.1", "www.example.com. A 192.0.2.1",
+                    "SOA 4000", "example.com. A 198.51.100.1", "www.example.com. A 198.51.100.1", "SOA 4000"])
     }
 
     @Test func theSerialMovesOnlyWhenWhatIsTransferredChanges() {

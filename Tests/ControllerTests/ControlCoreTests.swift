@@ -95,10 +95,10 @@ struct ControlCoreTests {
     static let storeFailed = "the store could not record the apply: nothing applied"
     static let gitTimeout = "git fetch in /srv/manifests timed out after 60.00 s and was stopped"
     static let oneUpdate = "(0 to create, 1 to update, 0 to delete)"
-    /// What installing a generation at `seconds` does before it is reported: serve, probe, load the keys,
+    /// What installing a generation at `seconds` does before it is reported: load the keys, serve, probe,
     /// NOTIFY the zone's secondary.
     static func installedAt(_ seconds: Int64) -> [String] {
-        ["serve example.test. \(serial(seconds))", "probe 2 endpoints", "keys: none", "notify example.test. \(serial(seconds)) to 1"]
+        ["keys: none", "serve example.test. \(serial(seconds))", "probe 2 endpoints", "notify example.test. \(serial(seconds)) to 1"]
     }
     static let firstPrune = "prune before \(start + 3 - 30 * 86_400)"
 
@@ -238,7 +238,7 @@ struct ControlCoreTests {
         }
         // Never stored: a new version, recorded and notified.
         let first = start(restored: [:], at: 100)
-        #expect(first.labels == ["serve example.test. \(Self.serial(100))", "probe 2 endpoints", "keys: none",
+        #expect(first.labels == ["keys: none", "serve example.test. \(Self.serial(100))", "probe 2 endpoints",
                                  "record zone example.test. \(Self.serial(100)) new", "notify example.test. \(Self.serial(100)) to 1"])
         let origin = try Name("example.test.")
         let built = ControlCore(settings: .init(interval: .seconds(30)), live: .init(desired: desired, generation: 4), now: Self.at(100),
@@ -247,7 +247,7 @@ struct ControlCoreTests {
         let same = StoredZoneVersion(serial: 1_700_000_000, digest: built.digest, journal: ZoneJournal())
         let restarted = start(restored: [origin: same], at: 500)
         #expect(restarted.serial == 1_700_000_000)
-        #expect(restarted.labels == ["serve example.test. 1700000000", "probe 2 endpoints", "keys: none"])
+        #expect(restarted.labels == ["keys: none", "serve example.test. 1700000000", "probe 2 endpoints"])
         // Stored differently, with the clock set back behind the stored serial: the next serial after it.
         let other = StoredZoneVersion(serial: UInt32(Self.start + 900), digest: ZoneDigest(value: 7), journal: ZoneJournal())
         let moved = start(restored: [origin: other], at: 100)

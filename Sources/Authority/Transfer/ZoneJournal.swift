@@ -81,6 +81,11 @@ public struct ZoneJournal: Hashable, Sendable {
                 if addedSet.insert(record).inserted { added.append(record) }
             }
         }
-        return ZoneDelta(from: serial, to: last.to, deleted: deleted.filter(deletedSet.contains), added: added.filter(addedSet.contains))
+        // A record can come back and go again (a flapping endpoint): each is sent once, where it first came.
+        func kept(_ records: [ResourceRecord], _ set: Set<ResourceRecord>) -> [ResourceRecord] {
+            var seen: Set<ResourceRecord> = []
+            return records.filter { set.contains($0) && seen.insert($0).inserted }
+        }
+        return ZoneDelta(from: serial, to: last.to, deleted: kept(deleted, deletedSet), added: kept(added, addedSet))
     }
 }

@@ -105,7 +105,8 @@ extension ControlCore {
         live = Live(desired: commit.desired, generation: generation, revision: commit.revision, checksum: commit.checksum,
                     appliedAt: now, digest: commit.digest, hostAddresses: commit.hostAddresses)
         let (previous, versions) = install(now: now)
-        var effects: [ControlEffect] = [.serve(snapshot), .probe(targets, known: health.states), .keys(live.desired.tsigKeys)]
+        // Keys first: a transfer the new snapshot allows may be signed with a key it adds.
+        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(targets, known: health.states)]
             + notifications(from: previous)
         effects += resolved.map { .report(.hostResolved($0.key, $0.value)) }
         var record = Record(zones: versions)

@@ -108,11 +108,12 @@ struct ControlCore: Sendable {
         startVersions = Self.versions(from: .empty, to: snapshot).filter { restored[$0.origin]?.serial != $0.serial }
     }
 
-    /// What starting the loop does: serve the live config, probe its endpoints, load its TSIG keys, and
+    /// What starting the loop does: load the live config's TSIG keys, serve it, probe its endpoints, and
     /// NOTIFY the secondaries of each zone whose serial is not the one last stored (it changed while the
     /// controller was down); a restart with nothing changed notifies no one.
     func start() -> [ControlEffect] {
-        var effects: [ControlEffect] = [.serve(snapshot), .probe(targets, known: health.states), .keys(live.desired.tsigKeys)]
+        // Keys first: a transfer the new snapshot allows may be signed with a key it adds.
+        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(targets, known: health.states)]
         if !startVersions.isEmpty { effects.append(.record(Record(zones: startVersions))) }
         let changed = Set(startVersions.map(\.origin))
         return effects + notifications(from: .empty).compactMap { effect in

@@ -117,7 +117,7 @@ final class StoreWriter: Service, Sendable {
     private func write(_ write: Write) async throws {
         switch write {
         case .record(let record):
-            try await store.record(health: record.health, events: record.events, summarized: record.summarized)
+            try await store.record(health: record.health, events: record.events, summarized: record.summarized, zones: record.zones)
         case .attempt(let id, let delivered, let error, let next):
             try await store.recordAttempt(id, delivered: delivered, error: error, next: next)
         }
