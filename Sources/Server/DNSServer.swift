@@ -51,7 +51,7 @@ public final class DNSServer: Sendable {
     /// the same number (a connection may be using it), another pair is tried.
     public func start() async throws -> Int {
         let responder = QueryResponder(snapshots: snapshots, keyring: configuration.keyring,
-                                       now: { UInt64(max(0, Date().timeIntervalSince1970)) })
+                                       now: { UInt64(max(0, Date().timeIntervalSince1970)) }, logger: logger)
         var attempt = 1
         while true {
             do {

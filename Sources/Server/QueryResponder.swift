@@ -1,6 +1,7 @@
 import Authority
 import DNSWire
 import Foundation
+import Logging
 
 /// Turns one query's bytes into the response messages to send, for both transports: plain answers
 /// from `Authority`, zone transfers over TCP, and TSIG verification and signing (RFC 8945) around both.
@@ -9,6 +10,8 @@ struct QueryResponder: Sendable {
     let keyring: TSIGKeyringReference
     /// Seconds since 1970, injected so tests can set the clock.
     let now: @Sendable () -> UInt64
+    /// Every zone transfer is logged, as secondaries log theirs: what went to whom, and how large.
+    let logger: Logger
 
     /// The one message answering a UDP query, or nil when nothing should be sent, and whether the same
     /// query bytes (after the ID) always get the same response from this snapshot, so it may be cached.
@@ -20,7 +23,8 @@ struct QueryResponder: Sendable {
     func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo,
                   random: inout some RandomNumberGenerator) -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?)? {
         guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
-        guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig else {
+        // Signed queries and transfers (IXFR over UDP gets the SOA) take the general path, never cached.
+        guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig, !isTransfer(query) else {
             return responses(to: bytes, client: client).first.map { ($0, false, nil) }
         }
         return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client, random: &random)
@@ -54,12 +58,36 @@ struct QueryResponder: Sendable {
     /// query of its type would.
     private func transferResponses(to query: Message, snapshot: Snapshot, client: ClientInfo, key: Name?) -> [[UInt8]] {
         if client.transport == .tcp {
-            return ZoneTransfer.messages(for: query, from: snapshot, client: client, key: key).compactMap { try? $0.wireBytes() }
+            let transfer = ZoneTransfer.transfer(for: query, from: snapshot, client: client, key: key)
+            let messages = transfer.messages.compactMap { try? $0.wireBytes() }
+            log(transfer, bytes: messages.reduce(0) { $0 + $1.count }, query: query, client: client, key: key)
+            return messages
         }
         if query.questions[0].type == .ixfr {
             return (try? ZoneTransfer.udpResponse(to: query, from: snapshot, client: client, key: key).wireBytes()).map { [$0] } ?? []
         }
         return Authority.respond(to: query, from: snapshot, client: client).map { [$0] } ?? []
+    }
+
+    private func log(_ transfer: ZoneTransfer.Transfer, bytes: Int, query: Message, client: ClientInfo, key: Name?) {
+        var metadata: Logger.Metadata = [
+            "zone": "\(query.questions[0].name)", "client": "\(client.address.map { "\($0)" } ?? "-")",
+            "key": "\(key.map { "\($0)" } ?? "-")",
+        ]
+        let asked = query.questions[0].type == .ixfr ? "IXFR" : "AXFR"
+        switch transfer.form {
+        case .refused:
+            metadata["query"] = "\(asked)"
+            logger.info("zone transfer refused: no such zone here, or the client is not its secondary with this key", metadata: metadata)
+            return
+        case .current: metadata["form"] = "IXFR, up to date"
+        case .incremental(let from): metadata["form"] = "IXFR from \(from)"
+        case .full: metadata["form"] = asked == "IXFR" ? "IXFR answered in full" : "AXFR"
+        }
+        metadata["serial"] = "\(transfer.serial ?? 0)"
+        metadata["messages"] = "\(transfer.messages.count)"
+        metadata["bytes"] = "\(bytes)"
+        logger.info("zone transfer", metadata: metadata)
     }
 
     /// Verifies the request's TSIG, answers, and signs every response message: the first over the

@@ -7,6 +7,25 @@ public enum ZoneTransfer {
     /// never needs splitting again (BIND uses similar sizes).
     static let messageBudget = 16_000
 
+    /// What answers one AXFR or IXFR query over TCP: the messages, and what they hold, for the log.
+    public struct Transfer: Sendable {
+        public enum Form: Sendable, Equatable {
+            /// Not a zone served here, or not for this client and key.
+            case refused
+            /// IXFR from a client that has the current serial (or a newer one): the SOA alone.
+            case current
+            /// IXFR: the condensed difference from the client's serial.
+            case incremental(from: UInt32)
+            /// AXFR, or IXFR answered in full (the journal does not reach back, or the difference is larger).
+            case full
+        }
+
+        public var form: Form
+        /// The zone's serial sent; nil when refused.
+        public var serial: UInt32?
+        public var messages: [Message]
+    }
+
     /// The messages that answer an AXFR or IXFR query over TCP, spread over as many messages as needed.
     ///
     /// - AXFR: the SOA, every other record, the SOA again.
@@ -19,21 +38,30 @@ public enum ZoneTransfer {
     /// A single REFUSED message when the name is not a zone served here, or when no secondary of the zone
     /// has the client's address and that key: `key` is the TSIG key the query was verified with (nil for
     /// an unsigned query), and a secondary configured with a key is served only a query signed with it.
-    public static func messages(for query: Message, from snapshot: Snapshot, client: ClientInfo, key: Name? = nil) -> [Message] {
-        guard let zone = permittedZone(for: query, in: snapshot, client: client, key: key) else { return [refusal(query)] }
-        var records: [ResourceRecord]
+    public static func transfer(for query: Message, from snapshot: Snapshot, client: ClientInfo, key: Name? = nil) -> Transfer {
+        guard let zone = permittedZone(for: query, in: snapshot, client: client, key: key) else {
+            return Transfer(form: .refused, serial: nil, messages: [refusal(query)])
+        }
+        let form: Transfer.Form
+        let records: [ResourceRecord]
         if query.questions[0].type == .ixfr, let known = clientSerial(query, zone: zone) {
             if !SerialNumber.isGreater(zone.serial, than: known) {
-                records = [zone.soa]
+                (form, records) = (.current, [zone.soa])
             } else if let delta = zone.journal.changes(since: known), delta.to == zone.serial, delta.bytes < zone.transferBytes {
+                form = .incremental(from: known)
                 records = [zone.soa, ZoneData.soaRecord(of: zone.model, serial: known)] + delta.deleted + [zone.soa] + delta.added + [zone.soa]
             } else {
-                records = fullTransfer(zone)
+                (form, records) = (.full, fullTransfer(zone))
             }
         } else {
-            records = fullTransfer(zone)
+            (form, records) = (.full, fullTransfer(zone))
         }
-        return split(records, answering: query)
+        return Transfer(form: form, serial: zone.serial, messages: split(records, answering: query))
+    }
+
+    /// The messages of `transfer(for:from:client:key:)`.
+    public static func messages(for query: Message, from snapshot: Snapshot, client: ClientInfo, key: Name? = nil) -> [Message] {
+        transfer(for: query, from: snapshot, client: client, key: key).messages
     }
 
     /// An IXFR query over UDP: the current SOA alone (RFC 1995 §2, §4), which tells the secondary
