@@ -1,6 +1,7 @@
 import Foundation
 
-/// BIND 9's `named`, run by a test as a secondary of one zone on a loopback port, and stopped by it.
+/// BIND 9's `named`, run by a test as a secondary on a loopback port, and stopped by it: of one zone
+/// named in its configuration, or of every zone a catalog zone lists (RFC 9432).
 public final class BINDSecondary: @unchecked Sendable {
     public let port: Int
     public let directory: URL
@@ -9,14 +10,46 @@ public final class BINDSecondary: @unchecked Sendable {
 
     /// Starts named as secondary of `zone` transferring from 127.0.0.1:`primaryPort`, on `port`; with
     /// `key` (name, base64 secret), every query to the primary is signed with it (HMAC-SHA256).
-    public init(zone: String, primaryPort: Int, port: Int, key: (name: String, secret: String)? = nil) throws {
+    public convenience init(zone: String, primaryPort: Int, port: Int, key: (name: String, secret: String)? = nil) throws {
+        let keyClause = key.map { " key \"\($0.name)\"" } ?? ""
+        let keyStatement = key.map { "key \"\($0.name)\" { algorithm hmac-sha256; secret \"\($0.secret)\"; };\n" } ?? ""
+        try self.init(port: port, prefix: keyStatement, options: "") { path in
+            """
+            zone "\(zone)" {
+                type secondary;
+                primaries { 127.0.0.1 port \(primaryPort)\(keyClause); };
+                file "\(path)/\(zone).db";
+            };
+            """
+        }
+    }
+
+    /// Starts named as secondary of the catalog zone `catalog` and of each zone it lists, all from
+    /// 127.0.0.1:`primaryPort`: the configuration the README gives operators.
+    public convenience init(catalog: String, primaryPort: Int, port: Int) throws {
+        let options = """
+                allow-new-zones yes;
+                catalog-zones {
+                    zone "\(catalog)" default-primaries { 127.0.0.1 port \(primaryPort); } in-memory yes min-update-interval 1;
+                };
+            """
+        try self.init(port: port, prefix: "", options: options) { path in
+            """
+            zone "\(catalog)" {
+                type secondary;
+                primaries { 127.0.0.1 port \(primaryPort); };
+                file "\(path)/catalog.db";
+            };
+            """
+        }
+    }
+
+    private init(port: Int, prefix: String, options: String, zones: (String) -> String) throws {
         self.port = port
         directory = try temporaryDirectory("bind")
         log = directory.appendingPathComponent("named.log")
         let path = directory.path
-        let keyClause = key.map { " key \"\($0.name)\"" } ?? ""
-        let keyStatement = key.map { "key \"\($0.name)\" { algorithm hmac-sha256; secret \"\($0.secret)\"; };\n" } ?? ""
-        let configuration = keyStatement + """
+        let configuration = prefix + """
             options {
                 directory "\(path)";
                 pid-file "\(path)/named.pid";
@@ -28,14 +61,11 @@ public final class BINDSecondary: @unchecked Sendable {
                 dnssec-validation no;
                 notify no;
                 minimal-responses yes;
+            \(options)
             };
             controls { };
-            zone "\(zone)" {
-                type secondary;
-                primaries { 127.0.0.1 port \(primaryPort)\(keyClause); };
-                file "\(path)/\(zone).db";
-            };
-            """
+
+            """ + zones(path)
         try configuration.write(to: directory.appendingPathComponent("named.conf"), atomically: true, encoding: .utf8)
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process = Process()
@@ -53,15 +83,10 @@ public final class BINDSecondary: @unchecked Sendable {
     public var isRunning: Bool { process.isRunning }
 
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        stopProcess(process)
         try? FileManager.default.removeItem(at: directory)
     }
 
     deinit { stop() }
 }
+

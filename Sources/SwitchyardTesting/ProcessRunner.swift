@@ -17,6 +17,16 @@ public func run(_ executable: String, _ arguments: [String], timeout: TimeInterv
     return (process.terminationStatus, String(decoding: output, as: UTF8.self))
 }
 
+/// SIGTERM, then SIGKILL when it has not exited within five seconds.
+func stopProcess(_ process: Process) {
+    guard process.isRunning else { return }
+    process.terminate()
+    let deadline = Date().addingTimeInterval(5)
+    while process.isRunning && Date() < deadline { usleep(20_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+}
+
 /// The repository root, found from this file's place in Sources/SwitchyardTesting.
 public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()

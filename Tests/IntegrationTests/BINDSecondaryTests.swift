@@ -32,16 +32,6 @@ struct BINDSecondaryTests {
         """
     }
 
-    /// Polls `condition` every 100 ms for at most `seconds`.
-    func waitFor(seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return try condition()
-    }
-
     @Test func transfersAnswersAlikeAndFollowsChanges() throws {
         let bindPort = try freeLoopbackPort()
         let manifests = try temporaryDirectory("bind-manifests")
@@ -53,7 +43,7 @@ struct BINDSecondaryTests {
         let bind = try BINDSecondary(zone: "example.com", primaryPort: controller.port, port: bindPort)
         defer { bind.stop() }
 
-        let transferred = try waitFor(seconds: 20) {
+        let transferred = try waitUntil(seconds: 20) {
             try dig(["www.example.com", "A"], port: bindPort).answer == ["www.example.com. 300 IN A 192.0.2.1"]
         }
         #expect(transferred, "BIND did not load the zone:\n\(bind.logText)")
@@ -76,7 +66,7 @@ struct BINDSecondaryTests {
         // A manifest change: the controller picks it up, bumps the serial and NOTIFYs BIND, which transfers.
         try Self.zone(secondaryPort: bindPort, www: "192.0.2.111").write(to: file, atomically: true, encoding: .utf8)
         let changed = Date()
-        let followed = try waitFor(seconds: 10) {
+        let followed = try waitUntil(seconds: 10) {
             try dig(["www.example.com", "A"], port: bindPort).answer == ["www.example.com. 300 IN A 192.0.2.111"]
         }
         let elapsed = Date().timeIntervalSince(changed)
