@@ -42,3 +42,4 @@ bench:
 	Benchmarks/plan-scale.sh
 	Benchmarks/notify-latency.sh
 	Benchmarks/store-durability.sh
+	Benchmarks/secondary-follow.sh

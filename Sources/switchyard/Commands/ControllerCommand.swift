@@ -67,7 +67,7 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "How long events and finished deliveries are kept.")
     var retain: String = "30d"
 
-    @Option(name: .customLong("journal-versions"), help: "How many versions of each zone IXFR can reach back (a change a minute is 1,440 a day).")
+    @Option(name: .customLong("journal-versions"), help: "How many versions of each zone IXFR can reach back (a change a minute is 1,440 a day); 0 answers every IXFR with the whole zone.")
     var journalVersions: Int = 2000
 
     @Option(name: .customLong("journal-bytes"), help: "How many octets of changes each zone's journal keeps: a number, or with K, M or G (1024-based).")
@@ -135,8 +135,8 @@ struct ControllerCommand: AsyncParsableCommand {
         guard let kept = parseDuration(retain), kept >= .seconds(3600) else {
             throw ValidationError("--retain \"\(retain)\" is not a duration of at least 1h such as 7d or 30d")
         }
-        guard journalVersions >= 1, let journalSize = Self.byteCount(journalBytes), journalSize >= 1024 else {
-            throw ValidationError("--journal-versions must be at least 1 and --journal-bytes a size of at least 1K such as 512K, 8M or 1G")
+        guard journalVersions >= 0, let journalSize = Self.byteCount(journalBytes), journalSize >= 1024 else {
+            throw ValidationError("--journal-versions must be 0 or more and --journal-bytes a size of at least 1K such as 512K, 8M or 1G")
         }
         return ControllerConfiguration(
             manifests: [manifests], dnsHost: host, dnsPort: port, interval: every, geoipDatabase: geoipDatabase,
