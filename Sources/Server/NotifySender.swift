@@ -26,8 +26,10 @@ public final class NotifySender: Sendable {
     public func notify(origin: Name, serial: UInt32, secondary: (address: IPAddress, port: UInt16),
                        key: (name: Name, keyring: TSIGKeyringReference)? = nil) async -> Bool {
         var timeout = Self.firstTimeout
+        var lastError = ""
         for attempt in 1...Self.attempts {
             if Task.isCancelled { return false }
+            let started = NIODeadline.now()
             do {
                 let rcode = try await send(origin: origin, serial: serial, to: secondary, key: key, timeout: timeout)
                 logger.info("NOTIFY acknowledged", metadata: [
@@ -38,12 +40,17 @@ public final class NotifySender: Sendable {
                 logger.debug("NOTIFY unanswered", metadata: [
                     "zone": "\(origin)", "secondary": "\(secondary.address):\(secondary.port)", "attempt": "\(attempt)",
                     "error": "\(error)"])
+                lastError = "\(error)"
+                // A refused port (ICMP) or a key without its secret fails at once: the attempt still takes
+                // its time, so the attempts span a secondary's restart or the secret's arrival.
+                let left = timeout - (NIODeadline.now() - started)
+                if (attempt < Self.attempts) && left > .zero { try? await Task.sleep(nanoseconds: UInt64(left.nanoseconds)) }
             }
             timeout = timeout * 2
         }
         logger.warning("NOTIFY gave up", metadata: [
             "zone": "\(origin)", "serial": "\(serial)", "secondary": "\(secondary.address):\(secondary.port)",
-            "attempts": "\(Self.attempts)"])
+            "attempts": "\(Self.attempts)", "error": "\(lastError)"])
         return false
     }
 
