@@ -125,6 +125,37 @@ public struct RecordSet: Hashable, Sendable {
         self.ttl = ttl
         self.data = data
     }
+
+    /// Walks two lists of record sets in the canonical order `Zone` keeps them in (owner, then type)
+    /// side by side, in one pass: `visit` gets each set in both lists as (old, new), one only in `old` as
+    /// (old, nil), one only in `new` as (nil, new), in order.
+    public static func merge(_ old: [RecordSet], _ new: [RecordSet], _ visit: (RecordSet?, RecordSet?) -> Void) {
+        var (i, j) = (0, 0)
+        while i < old.count || j < new.count {
+            let order: Int
+            if i == old.count {
+                order = 1
+            } else if j == new.count {
+                order = -1
+            } else if old[i].owner == new[j].owner {
+                order = old[i].type == new[j].type ? 0 : old[i].type < new[j].type ? -1 : 1
+            } else {
+                order = old[i].owner < new[j].owner ? -1 : 1
+            }
+            switch order {
+            case 0:
+                visit(old[i], new[j])
+                i += 1
+                j += 1
+            case -1:
+                visit(old[i], nil)
+                i += 1
+            default:
+                visit(nil, new[j])
+                j += 1
+            }
+        }
+    }
 }
 
 /// Byte-wise order of two keys, with `tieBreak` deciding equal ones; unsafe pointers because this runs

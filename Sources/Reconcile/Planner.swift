@@ -103,38 +103,19 @@ public enum Planner {
     /// of the two record lists, which `Zone` keeps sorted by owner (RFC 4034 §6.1) and type.
     /// `touched`: the old record sets updated or deleted, with their record counts, for the safety rule.
     private static func diffRecords(_ old: Zone?, _ new: Zone?) -> (changes: [Plan.Change], touched: [(set: String, records: Int)]) {
-        let before = old?.records ?? []
-        let after = new?.records ?? []
         var changes: [Plan.Change] = []
         var deletes: [Plan.Change] = []
         var touched: [(String, Int)] = []
-        var (i, j) = (0, 0)
-        while i < before.count || j < after.count {
-            let order: Int
-            if i == before.count {
-                order = 1
-            } else if j == after.count {
-                order = -1
-            } else if before[i].owner == after[j].owner {
-                order = before[i].type == after[j].type ? 0 : before[i].type < after[j].type ? -1 : 1
-            } else {
-                order = before[i].owner < after[j].owner ? -1 : 1
+        RecordSet.merge(old?.records ?? [], new?.records ?? []) { before, after in
+            if let before, before != after {
+                touched.append(("\(before.owner.relativeDescription(to: old!.origin)) \(before.type)", before.data.count))
             }
-            switch order {
-            case 0:
-                if before[i] != after[j] {
-                    diff(Resources.recordSet(before[i], in: old!), Resources.recordSet(after[j], in: new!), into: &changes)
-                    touched.append(("\(before[i].owner.relativeDescription(to: old!.origin)) \(before[i].type)", before[i].data.count))
-                }
-                i += 1
-                j += 1
-            case -1:
-                diff(Resources.recordSet(before[i], in: old!), nil, into: &deletes)
-                touched.append(("\(before[i].owner.relativeDescription(to: old!.origin)) \(before[i].type)", before[i].data.count))
-                i += 1
-            default:
-                diff(nil, Resources.recordSet(after[j], in: new!), into: &changes)
-                j += 1
+            switch (before, after) {
+            case (let before?, let after?):
+                if before != after { diff(Resources.recordSet(before, in: old!), Resources.recordSet(after, in: new!), into: &changes) }
+            case (let before?, nil): diff(Resources.recordSet(before, in: old!), nil, into: &deletes)
+            case (nil, let after?): diff(nil, Resources.recordSet(after, in: new!), into: &changes)
+            case (nil, nil): break
             }
         }
         return (changes + deletes, touched)

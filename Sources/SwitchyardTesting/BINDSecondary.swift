@@ -4,9 +4,7 @@ import Foundation
 /// named in its configuration, or of every zone a catalog zone lists (RFC 9432).
 public final class BINDSecondary: @unchecked Sendable {
     public let port: Int
-    public let directory: URL
-    private let process: Process
-    private let log: URL
+    private let daemon: LoggedProcess
 
     /// Starts named as secondary of `zone` transferring from 127.0.0.1:`primaryPort`, on `port`; with
     /// `key` (name, base64 secret), every query to the primary is signed with it (HMAC-SHA256).
@@ -46,47 +44,35 @@ public final class BINDSecondary: @unchecked Sendable {
 
     private init(port: Int, prefix: String, options: String, zones: (String) -> String) throws {
         self.port = port
-        directory = try temporaryDirectory("bind")
-        log = directory.appendingPathComponent("named.log")
-        let path = directory.path
-        let configuration = prefix + """
-            options {
-                directory "\(path)";
-                pid-file "\(path)/named.pid";
-                session-keyfile "\(path)/session.key";
-                managed-keys-directory "\(path)";
-                listen-on port \(port) { 127.0.0.1; };
-                listen-on-v6 { none; };
-                recursion no;
-                dnssec-validation no;
-                notify no;
-                minimal-responses yes;
-            \(options)
-            };
-            controls { };
+        daemon = try LoggedProcess("bind", executable: "/usr/sbin/named") { directory in
+            let path = directory.path
+            let configuration = prefix + """
+                options {
+                    directory "\(path)";
+                    pid-file "\(path)/named.pid";
+                    session-keyfile "\(path)/session.key";
+                    managed-keys-directory "\(path)";
+                    listen-on port \(port) { 127.0.0.1; };
+                    listen-on-v6 { none; };
+                    recursion no;
+                    dnssec-validation no;
+                    notify no;
+                    minimal-responses yes;
+                \(options)
+                };
+                controls { };
 
-            """ + zones(path)
-        try configuration.write(to: directory.appendingPathComponent("named.conf"), atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/named")
-        process.arguments = ["-g", "-c", directory.appendingPathComponent("named.conf").path]
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+                """ + zones(path)
+            let file = directory.appendingPathComponent("named.conf")
+            try configuration.write(to: file, atomically: true, encoding: .utf8)
+            return ["-g", "-c", file.path]
+        }
     }
 
-    /// What named logged so far, for failure messages.
-    public var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    /// What named logged so far, for failure messages and transfer sizes.
+    public var logText: String { daemon.logText }
 
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { daemon.isRunning }
 
-    public func stop() {
-        stopProcess(process)
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    deinit { stop() }
+    public func stop() { daemon.stop() }
 }
-

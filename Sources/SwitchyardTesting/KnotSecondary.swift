@@ -5,9 +5,7 @@ import Foundation
 /// Zones live in Knot's journal only (no zone files), as on a secondary that needs none.
 public final class KnotSecondary: @unchecked Sendable {
     public let port: Int
-    public let directory: URL
-    private let process: Process
-    private let log: URL
+    private let daemon: LoggedProcess
 
     /// Starts knotd as secondary of `zone` transferring from 127.0.0.1:`primaryPort`, on `port`.
     public convenience init(zone: String, primaryPort: Int, port: Int) throws {
@@ -32,64 +30,53 @@ public final class KnotSecondary: @unchecked Sendable {
 
     private init(primaryPort: Int, port: Int, zone: String) throws {
         self.port = port
-        directory = try temporaryDirectory("knot")
-        log = directory.appendingPathComponent("knotd.log")
-        let path = directory.path
-        // knotd does not create its database directory.
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("db"), withIntermediateDirectories: true)
-        let configuration = """
-            server:
-                rundir: "\(path)"
-                listen: 127.0.0.1@\(port)
-            database:
-                storage: "\(path)/db"
-            log:
-              - target: stderr
-                any: info
-            remote:
-              - id: primary
-                address: 127.0.0.1@\(primaryPort)
-            acl:
-              - id: notify_from_primary
-                address: 127.0.0.1
-                action: notify
-            template:
-              - id: default
-                storage: "\(path)"
-                zonefile-sync: -1
-                zonefile-load: none
-                journal-content: all
-              - id: member
-                storage: "\(path)"
-                zonefile-sync: -1
-                zonefile-load: none
-                journal-content: all
-                master: primary
-                acl: notify_from_primary
-            zone:
-            \(zone)
+        daemon = try LoggedProcess("knot", executable: "/usr/sbin/knotd") { directory in
+            let path = directory.path
+            // knotd does not create its database directory.
+            try FileManager.default.createDirectory(at: directory.appendingPathComponent("db"), withIntermediateDirectories: true)
+            let configuration = """
+                server:
+                    rundir: "\(path)"
+                    listen: 127.0.0.1@\(port)
+                database:
+                    storage: "\(path)/db"
+                log:
+                  - target: stderr
+                    any: info
+                remote:
+                  - id: primary
+                    address: 127.0.0.1@\(primaryPort)
+                acl:
+                  - id: notify_from_primary
+                    address: 127.0.0.1
+                    action: notify
+                template:
+                  - id: default
+                    storage: "\(path)"
+                    zonefile-sync: -1
+                    zonefile-load: none
+                    journal-content: all
+                  - id: member
+                    storage: "\(path)"
+                    zonefile-sync: -1
+                    zonefile-load: none
+                    journal-content: all
+                    master: primary
+                    acl: notify_from_primary
+                zone:
+                \(zone)
 
-            """
-        try configuration.write(to: directory.appendingPathComponent("knot.conf"), atomically: true, encoding: .utf8)
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/knotd")
-        process.arguments = ["-c", directory.appendingPathComponent("knot.conf").path]
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+                """
+            let file = directory.appendingPathComponent("knot.conf")
+            try configuration.write(to: file, atomically: true, encoding: .utf8)
+            return ["-c", file.path]
+        }
     }
 
     /// What knotd logged so far, for failure messages and transfer sizes.
-    public var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    public var logText: String { daemon.logText }
 
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { daemon.isRunning }
 
-    public func stop() {
-        stopProcess(process)
-        try? FileManager.default.removeItem(at: directory)
-    }
-
-    deinit { stop() }
+    public func stop() { daemon.stop() }
 }

@@ -10,22 +10,13 @@ public final class SilentListener: @unchecked Sendable {
     private var stopped = false
 
     public init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.descriptor = descriptor
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
-                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard bound, listen(descriptor, 64) == 0 else {
+        let (descriptor, port) = try boundLoopbackSocket(Int32(SOCK_STREAM.rawValue))
+        guard listen(descriptor, 64) == 0 else {
             close(descriptor)
             throw POSIXError(.EADDRINUSE)
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        self.descriptor = descriptor
+        self.port = port
         let thread = Thread { [self] in
             while true {
                 let connection = accept(descriptor, nil, nil)

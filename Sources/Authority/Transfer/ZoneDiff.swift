@@ -12,31 +12,13 @@ enum ZoneDiff {
         var added: [ResourceRecord] = []
         func nameservers(_ zone: Zone) -> [ResourceRecord] { zone.nameservers.map { ResourceRecord(name: zone.origin, ttl: zone.ttl, data: .ns($0)) } }
         compare(nameservers(old.model), nameservers(new.model), deleted: &deleted, added: &added)
-        let before = old.model.records
-        let after = new.model.records
-        var (i, j) = (0, 0)
-        while i < before.count || j < after.count {
-            let order: Int
-            if i == before.count {
-                order = 1
-            } else if j == after.count {
-                order = -1
-            } else if before[i].owner == after[j].owner {
-                order = before[i].type == after[j].type ? 0 : before[i].type < after[j].type ? -1 : 1
-            } else {
-                order = before[i].owner < after[j].owner ? -1 : 1
-            }
-            switch order {
-            case 0:
-                if before[i] != after[j] { compare(records(before[i]), records(after[j]), deleted: &deleted, added: &added) }
-                i += 1
-                j += 1
-            case -1:
-                deleted += records(before[i])
-                i += 1
-            default:
-                added += records(after[j])
-                j += 1
+        RecordSet.merge(old.model.records, new.model.records) { before, after in
+            switch (before, after) {
+            case (let before?, let after?):
+                if before != after { compare(records(before), records(after), deleted: &deleted, added: &added) }
+            case (let before?, nil): deleted += records(before)
+            case (nil, let after?): added += records(after)
+            case (nil, nil): break
             }
         }
         return (deleted, added)
