@@ -13,7 +13,7 @@ struct ExampleManifestTests {
     func compileExamples() throws -> DesiredState {
         let (sources, problems) = ManifestFiles.read([Self.root.appendingPathComponent("manifests").path])
         #expect(problems.isEmpty)
-        #expect(sources.count == 9)
+        #expect(sources.count == 10)
         let result = ManifestCompiler.compile(sources)
         #expect(result.diagnostics.map(\.description) == [])
         return try #require(result.state)
@@ -41,6 +41,15 @@ struct ExampleManifestTests {
         #expect(records["_imaps._tcp SRV"]?.data.map(\.description) == ["0 1 993 mail1.example.com."])
         #expect(records["docs CNAME"]?.data.map(\.description) == ["docs.example.net."])
         #expect(zone.records.count == 10)
+    }
+
+    @Test func catalog() throws {
+        let state = try compileExamples()
+        let catalog = try #require(state.catalogs.first)
+        #expect(state.catalogs.count == 1)
+        #expect(catalog.origin == (try Name("catalog.switchyard.invalid.")))
+        #expect(catalog.members == .all && catalog.memberZones(of: state.zones).map(\.name) == ["example.com"])
+        #expect(catalog.secondaries.map(\.description) == ["127.0.0.1:5301 key xfr. (hmac-sha256, env:SWITCHYARD_TSIG_XFR)"])
     }
 
     @Test func monitorsAndNotifier() throws {
