@@ -108,6 +108,50 @@ struct PlannerTests {
         #expect(plan.refusals.isEmpty, "\(plan.refusals)")
     }
 
+    @Test func serialChangesAndCatalogMembershipAreShown() throws {
+        let catalog = """
+
+            ---
+            apiVersion: switchyard.io/v1
+            kind: Catalog
+            metadata: {name: fleet}
+            spec: {zone: catalog.switchyard.invalid., secondaries: [{address: 192.0.2.53}]}
+            """
+        let added = """
+
+            ---
+            apiVersion: switchyard.io/v1
+            kind: Zone
+            metadata: {name: example.net}
+            spec: {ttl: 3600, soa: {primary: ns1.example.com., contact: hostmaster.example.com.}, nameservers: [ns1.example.com., ns2.example.com.]}
+            """
+        let live = try Self.state(Self.base + catalog)
+        // A zone added, and a policy of example.com serving elsewhere; the monitor's change moves no serial.
+        let desired = try Self.state((Self.base + catalog + added)
+            .replacingOccurrences(of: "tiers: [{name: primary, endpoints: [127.0.0.1]}", with: "tiers: [{name: primary, endpoints: [127.0.0.9]}")
+            .replacingOccurrences(of: "port: 8080", with: "port: 8081"))
+        let plan = Planner.plan(from: live, to: desired, baseGeneration: 4,
+                                liveSerials: ["example.com": 2024, "catalog.switchyard.invalid.": 7])
+        let membership = try #require(plan.changes.first { $0.resource == "Catalog/fleet" })
+        #expect(membership.action == .update)
+        #expect(membership.fields == [.init(name: "members", old: "all (example.com)", new: "all (example.com, example.net)")])
+        #expect(plan.serials == [.init(zone: "catalog.switchyard.invalid.", live: 7, isDeleted: false),
+                                 .init(zone: "example.com", live: 2024, isDeleted: false),
+                                 .init(zone: "example.net", live: nil, isDeleted: false)])
+        #expect(PlanRenderer.text(plan, color: false).contains("""
+            Zone serials (secondaries follow by IXFR):
+              catalog.switchyard.invalid.: 7 → next
+              example.com: 2024 → next
+              example.net: new zone
+            """))
+
+        // Back again: the zone leaves the catalog, and its serial line says it goes.
+        let back = Planner.plan(from: desired, to: live, baseGeneration: 5, liveSerials: ["example.net": 9])
+        #expect(back.serials.map(\.zone) == ["catalog.switchyard.invalid.", "example.com", "example.net"])
+        #expect(back.serials.last == .init(zone: "example.net", live: 9, isDeleted: true))
+        #expect(PlanRenderer.markdown(back).contains("`example.net` deleted"))
+    }
+
     @Test func deletesComeAfterTheRestOfTheirKind() throws {
         let fewer = Self.base.replacingOccurrences(of: "    - {name: api, type: A, values: [192.0.2.2]}\n", with: "")
             .replacingOccurrences(of: "metadata: {name: lb}", with: "metadata: {name: lb2}")
