@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Controller", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "AdminAPI", "Server",
+            "CCurl", "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "AdminAPI", "Server",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

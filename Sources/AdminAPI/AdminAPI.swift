@@ -21,9 +21,13 @@ public enum AdminAPI {
         /// Every zone served (catalogs included) with its serial; absent from controllers before zone
         /// versions existed.
         public var zones: [ZoneSerial]?
+        /// In a fleet: this node's name and its peers.
+        public var node: String?
+        public var peers: [Peer]?
 
         public init(generation: Int, revision: String?, appliedAt: String?, checksum: String?, sources: [SourceFile],
-                    health: [EndpointHealth], serving: [Serving], lastError: ReconcileError?, zones: [ZoneSerial] = []) {
+                    health: [EndpointHealth], serving: [Serving], lastError: ReconcileError?, zones: [ZoneSerial] = [],
+                    node: String? = nil, peers: [Peer]? = nil) {
             self.generation = generation
             self.revision = revision
             self.appliedAt = appliedAt
@@ -33,6 +37,8 @@ public enum AdminAPI {
             self.serving = serving
             self.lastError = lastError
             self.zones = zones
+            self.node = node
+            self.peers = peers
         }
     }
 
@@ -53,16 +59,122 @@ public enum AdminAPI {
     public struct EndpointHealth: Codable, Sendable {
         public var monitor: String
         public var endpoint: String
+        /// In a fleet, the effective state (by quorum); else this controller's verdict.
         public var state: String
         public var since: String?
         public var lastResult: String?
+        /// In a fleet: too few fresh locations to decide, so `state` is held from before.
+        public var stale: Bool?
+        /// In a fleet: every location's own verdict, in fleet order.
+        public var locations: [LocationHealth]?
 
-        public init(monitor: String, endpoint: String, state: String, since: String?, lastResult: String?) {
+        public init(monitor: String, endpoint: String, state: String, since: String?, lastResult: String?, stale: Bool? = nil,
+                    locations: [LocationHealth]? = nil) {
             self.monitor = monitor
             self.endpoint = endpoint
             self.state = state
             self.since = since
             self.lastResult = lastResult
+            self.stale = stale
+            self.locations = locations
+        }
+    }
+
+    /// One location's verdict on an endpoint, as this node holds it.
+    public struct LocationHealth: Codable, Sendable, Equatable {
+        public var node: String
+        public var state: String
+        public var since: String?
+        public var lastResult: String?
+        /// Recent enough to count.
+        public var fresh: Bool
+        /// The node probes with the same monitor definition as this one (else its verdict does not count).
+        public var sameDefinition: Bool
+
+        public init(node: String, state: String, since: String?, lastResult: String?, fresh: Bool, sameDefinition: Bool) {
+            self.node = node
+            self.state = state
+            self.since = since
+            self.lastResult = lastResult
+            self.fresh = fresh
+            self.sameDefinition = sameDefinition
+        }
+    }
+
+    /// A fleet peer as this node sees it.
+    public struct Peer: Codable, Sendable, Equatable {
+        public var node: String
+        /// Its verdicts were pulled within the staleness bound.
+        public var fresh: Bool
+        /// The last successful pull, and the error of the last one when it failed.
+        public var lastPull: String?
+        public var error: String?
+        public var revision: String?
+        public var generation: Int?
+
+        public init(node: String, fresh: Bool, lastPull: String?, error: String?, revision: String?, generation: Int?) {
+            self.node = node
+            self.fresh = fresh
+            self.lastPull = lastPull
+            self.error = error
+            self.revision = revision
+            self.generation = generation
+        }
+    }
+
+    /// `GET /v1/verdicts`: this node's own verdicts (not the fleet's effective health), for its peers.
+    /// Compact, because every peer pulls it every probe interval: times are milliseconds since 1970.
+    public struct Verdicts: Codable, Sendable, Equatable {
+        public struct Monitor: Codable, Sendable, Equatable {
+            public var name: String
+            /// `Monitor.probeFingerprint`: verdicts count only between nodes that probe alike.
+            public var definition: String
+            public var endpoints: [Verdict]
+
+            public init(name: String, definition: String, endpoints: [Verdict]) {
+                self.name = name
+                self.definition = definition
+                self.endpoints = endpoints
+            }
+        }
+
+        public struct Verdict: Codable, Sendable, Equatable {
+            public var endpoint: String
+            /// `up`, `down` or `unknown`.
+            public var state: String
+            public var since: Int64?
+            /// The last probe: success, what was seen, latency in milliseconds, when.
+            public var ok: Bool?
+            public var detail: String?
+            public var latencyMilliseconds: Double?
+
+            public init(endpoint: String, state: String, since: Int64?, ok: Bool?, detail: String?, latencyMilliseconds: Double?) {
+                self.endpoint = endpoint
+                self.state = state
+                self.since = since
+                self.ok = ok
+                self.detail = detail
+                self.latencyMilliseconds = latencyMilliseconds
+            }
+        }
+
+        public var formatVersion = 1
+        public var node: String
+        public var revision: String?
+        public var generation: Int
+        public var monitors: [Monitor]
+        /// Fleet events this node has delivered lately (its peers drop their copies), and those it is
+        /// still delivering (its peers wait for it while it is fresh).
+        public var delivered: [String]
+        public var pending: [String]
+
+        public init(node: String, revision: String?, generation: Int, monitors: [Monitor], delivered: [String], pending: [String]) {
+            self.node = node
+            self.revision = revision
+            self.generation = generation
+            self.monitors = monitors
+            self.delivered = delivered
+            self.pending = pending
         }
     }
 
@@ -149,13 +261,16 @@ public enum AdminAPI {
             public var state: String
             public var attempts: Int
             public var lastError: String?
+            /// The fleet node that delivered it instead of this one.
+            public var deliveredBy: String?
 
-            public init(notifier: String, channel: String, state: String, attempts: Int, lastError: String?) {
+            public init(notifier: String, channel: String, state: String, attempts: Int, lastError: String?, deliveredBy: String? = nil) {
                 self.notifier = notifier
                 self.channel = channel
                 self.state = state
                 self.attempts = attempts
                 self.lastError = lastError
+                self.deliveredBy = deliveredBy
             }
         }
 

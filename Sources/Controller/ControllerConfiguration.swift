@@ -28,6 +28,8 @@ public struct ControllerConfiguration: Sendable {
     public var retain: Duration
     /// How many versions, and how many octets of them, each zone's journal keeps for IXFR.
     public var journal: JournalLimits
+    /// This node's name in the manifests' Fleet.
+    public var node: String?
     /// The signals that begin a graceful shutdown.
     public var shutdownSignals: [UnixSignal]
 
@@ -35,7 +37,7 @@ public struct ControllerConfiguration: Sendable {
                 geoipDatabase: String? = nil, dataDirectory: String = ".switchyard", adminHost: String = "127.0.0.1",
                 adminPort: Int = 8053, tokenFile: String? = nil, gitSync: GitSyncMode? = nil, gitTimeout: Duration = .seconds(60),
                 notificationRetry: RetryPolicy = RetryPolicy(), flapLimit: Int = 5, flapWindow: Duration = .seconds(600),
-                retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits(),
+                retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits(), node: String? = nil,
                 shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) {
         self.manifests = manifests
         self.dnsHost = dnsHost
@@ -53,6 +55,7 @@ public struct ControllerConfiguration: Sendable {
         self.flapWindow = flapWindow
         self.retain = retain
         self.journal = journal
+        self.node = node
         self.shutdownSignals = shutdownSignals
     }
 }

@@ -6,7 +6,8 @@ import Synchronization
 
 /// The controller's Prometheus metrics (`GET /metrics`, text format): DNS responses by RCODE, endpoint
 /// health, failover events, reconcile runs by result with their duration, the live generation, drift,
-/// store errors, the outbox, and the last successful git fetch.
+/// store errors, the outbox, the last successful git fetch; in a fleet, every location's verdict and
+/// each peer's freshness.
 final class ControllerMetrics: Sendable {
     enum ReconcileResult: String, CaseIterable {
         case applied, unchanged, invalid, refused, stale, failed
@@ -33,6 +34,9 @@ final class ControllerMetrics: Sendable {
     private let responsesCounted = Mutex([Int](repeating: 0, count: 16))
     private let endpoints = Mutex<[EndpointKey: Gauge]>([:])
     private let policyQueries = Mutex<[PolicyID: (counter: Counter, counted: Int)]>([:])
+    /// The fleet as last published; its gauges are brought up to date when the metrics are read.
+    private let fleetView = Mutex<FleetPublication?>(nil)
+    private let fleetGauges = Mutex<[String: Gauge]>([:])
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -112,9 +116,46 @@ final class ControllerMetrics: Sendable {
         }
     }
 
+    func fleet(_ publication: FleetPublication?) { fleetView.withLock { $0 = publication } }
+
+    /// `switchyard_verdict_up{monitor,endpoint,location}` (1 up, 0 down, -1 unknown; absent when the
+    /// location's verdict is stale) and `switchyard_peer_fresh{node}`.
+    private func updateFleetGauges() {
+        guard let fleet = fleetView.withLock({ $0 }) else { return }
+        var values: [String: (name: String, labels: [(String, String)], help: String, value: Double)] = [:]
+        for (key, verdicts) in fleet.evidence {
+            for verdict in verdicts where verdict.fresh {
+                let labels = [("monitor", key.monitor), ("endpoint", key.value.description), ("location", verdict.location)]
+                let value: Double = switch verdict.state {
+                case .up: 1
+                case .down: 0
+                case .unknown: -1
+                }
+                values["v|\(key.monitor)|\(key.value)|\(verdict.location)"] = ("switchyard_verdict_up", labels,
+                    "Each fleet location's own verdict on an endpoint: 1 up, 0 down, -1 unknown; absent while stale.", value)
+            }
+        }
+        for peer in fleet.peers {
+            values["p|\(peer.node.name)"] = ("switchyard_peer_fresh", [("node", peer.node.name)],
+                                             "1 when the fleet peer's verdicts were pulled within the staleness bound.", peer.fresh ? 1 : 0)
+        }
+        fleetGauges.withLock { gauges in
+            for (id, gauge) in gauges where values[id] == nil {
+                registry.unregisterGauge(gauge)
+                gauges[id] = nil
+            }
+            for (id, entry) in values {
+                let gauge = gauges[id] ?? registry.makeGauge(name: entry.name, labels: entry.labels, help: entry.help)
+                gauges[id] = gauge
+                gauge.set(entry.value)
+            }
+        }
+    }
+
     /// The exposition text, with the DNS response and per-policy query counts and the outbox (when it
     /// could be read) brought up to date first.
     func text(responses current: [Int], policies: [PolicyID: Int], outbox counts: [String: Int]?) -> String {
+        updateFleetGauges()
         policyQueries.withLock { known in
             for (policy, value) in policies {
                 var entry = known[policy] ?? (registry.makeCounter(name: "switchyard_policy_queries_total",

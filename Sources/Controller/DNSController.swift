@@ -16,6 +16,7 @@ import Store
 /// ```
 /// DNSService ........... the listeners; answers from the current snapshot
 /// MonitorService ....... probes; health goes to the loop
+/// FleetService ......... in a fleet: pulls the peers' verdicts every probe interval
 /// KeyringService ....... TSIG secrets, read again when the config or their files change
 /// StoreWriter .......... health, events and delivery outcomes to SQLite, retried until stored
 /// SourceService ........ the manifests directory (every second) and git (every interval, bounded)
@@ -32,6 +33,12 @@ public struct DNSController: Sendable {
         /// Every error, `file:line:column: …`.
         public let errors: [String]
         public var description: String { "the manifests have errors and nothing was applied before; nothing to serve" }
+    }
+
+    /// `--node` and the config's Fleet do not agree: this node is not listed, or it must be named.
+    public struct NotInFleet: Error, CustomStringConvertible {
+        public let problem: String
+        public var description: String { problem }
     }
 
     private let configuration: ControllerConfiguration
@@ -73,7 +80,8 @@ public struct DNSController: Sendable {
             onUpdate: { inbox.send(.health($0)) })
         let writer = StoreWriter(store: store, metrics: metrics, logger: logger)
         let notifications = NotificationService(settings: .init(retry: configuration.notificationRetry), store: store, writer: writer,
-                                                notifiers: { live.notifiers }, metrics: metrics, logger: logger)
+                                                notifiers: { live.notifiers }, fleet: { live.fleet }, metrics: metrics, logger: logger)
+        let fleet = FleetService(live: live, send: { inbox.send($0) }, logger: logger)
         let keys = KeyringService(logger: logger)
         let transfers = TransferService(sender: NotifySender(group: group, logger: logger), keyring: keys.keyring, logger: logger)
         let source = SourceService(
@@ -94,7 +102,7 @@ public struct DNSController: Sendable {
                                  logger: logger, listening: { readiness.admin(listeningOn: $0) })
 
         let services: [any Service] = [DNSService(server: server, listening: { readiness.dns(listeningOn: $0) }),
-                                       MonitorService(monitor: monitor), keys, writer, source, loop, transfers, notifications, admin]
+                                       MonitorService(monitor: monitor), fleet, keys, writer, source, loop, transfers, notifications, admin]
         let serviceGroup = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                              gracefulShutdownSignals: configuration.shutdownSignals, logger: logger))
         do {
@@ -154,9 +162,10 @@ public struct DNSController: Sendable {
         }
         let core = ControlCore(settings: .init(geoip: geoip, interval: configuration.interval, flapLimit: configuration.flapLimit,
                                                flapWindow: configuration.flapWindow, retain: configuration.retain,
-                                               journal: configuration.journal),
+                                               journal: configuration.journal, node: configuration.node),
                                live: live, health: health, since: since, flaps: flaps, restored: restored, now: now,
                                makeID: { UUID().uuidString.lowercased() })
+        if live.generation > 0, let problem = core.fleetMembershipProblem(live.desired) { throw NotInFleet(problem: problem) }
         guard live.generation == 0 else { return (core, nil) }
 
         let (sources, problems) = ManifestFiles.read(configuration.manifests)
@@ -167,6 +176,7 @@ public struct DNSController: Sendable {
         case .invalid(let errors):
             throw InvalidManifests(errors: errors)
         case .valid(let desired, _):
+            if let problem = core.fleetMembershipProblem(desired) { throw NotInFleet(problem: problem) }
             candidate.hostAddresses = HostResolver.addresses(for: desired)
             return (core, FirstManifests(candidate: candidate, fingerprint: SourceService.fingerprint(digest: candidate.digest, problems: [])))
         }

@@ -21,6 +21,8 @@ final class LiveView: Sendable {
         var targets: [EndpointKey] = []
         var notifiers: [String: Notifier] = [:]
         var zones: [AdminAPI.ZoneSerial] = []
+        /// In a fleet of more than one node.
+        var fleet: FleetPublication?
     }
 
     private let published = Mutex(Published())
@@ -31,18 +33,55 @@ final class LiveView: Sendable {
     var generation: Int { published.withLock { $0.generation } }
     var digest: Int? { published.withLock { $0.digest } }
     var notifiers: [String: Notifier] { published.withLock { $0.notifiers } }
+    var fleet: FleetPublication? { published.withLock { $0.fleet } }
+    var lastProbeResults: [EndpointKey: ProbeResult] { lastResults.withLock { $0 } }
 
     /// What the admin API shows, with the live config's manifests as `sources`.
     func state(sources: [SourceFile] = []) -> AdminAPI.State {
         let now = published.withLock { $0 }
         let results = lastResults.withLock { $0 }
+        let fleet = now.fleet
         let health = now.targets.map { key in
             AdminAPI.EndpointHealth(monitor: key.monitor, endpoint: key.value.description,
                                     state: (now.health.states[key] ?? .unknown).rawValue,
-                                    since: now.since[key]?.iso8601, lastResult: results[key]?.description)
+                                    since: now.since[key]?.iso8601, lastResult: results[key]?.description,
+                                    stale: fleet.map { $0.stale.contains(key) },
+                                    locations: fleet.map { fleet in
+                                        (fleet.evidence[key] ?? []).map { verdict in
+                                            AdminAPI.LocationHealth(node: verdict.location, state: verdict.state.rawValue,
+                                                                    since: verdict.since?.iso8601,
+                                                                    lastResult: (verdict.location == fleet.node ? results[key] : verdict.result)?.description,
+                                                                    fresh: verdict.fresh, sameDefinition: verdict.sameDefinition)
+                                        }
+                                    })
+        }
+        let peers = fleet?.peers.map { peer in
+            AdminAPI.Peer(node: peer.node.name, fresh: peer.fresh, lastPull: peer.lastPull?.iso8601, error: peer.error,
+                          revision: peer.revision, generation: peer.generation)
         }
         return AdminAPI.State(generation: now.generation, revision: now.revision, appliedAt: now.appliedAt?.iso8601,
                               checksum: now.checksum, sources: sources, health: health, serving: now.serving, lastError: now.lastError,
-                              zones: now.zones)
+                              zones: now.zones, node: fleet?.node, peers: peers)
+    }
+}
+
+extension LiveView {
+    /// `GET /v1/verdicts`: this node's own verdicts on what it probes, with `delivered` from the store.
+    func verdicts(delivered: [String], pending: [String]) -> AdminAPI.Verdicts? {
+        let (now, results) = (published.withLock { $0 }, lastResults.withLock { $0 })
+        guard let fleet = now.fleet else { return nil }
+        var byMonitor: [String: [AdminAPI.Verdicts.Verdict]] = [:]
+        for key in now.targets where fleet.probed.contains(key) {
+            let result = results[key]
+            byMonitor[key.monitor, default: []].append(AdminAPI.Verdicts.Verdict(
+                endpoint: key.value.description, state: (fleet.own.states[key] ?? .unknown).rawValue,
+                since: fleet.ownSince[key]?.millisecondsSince1970, ok: result?.isSuccess, detail: result?.detail,
+                latencyMilliseconds: result.map { ($0.latency.secondsValue * 10_000).rounded() / 10 }))
+        }
+        let monitors = byMonitor.keys.sorted().map { name in
+            AdminAPI.Verdicts.Monitor(name: name, definition: fleet.definitions[name] ?? "", endpoints: byMonitor[name] ?? [])
+        }
+        return AdminAPI.Verdicts(node: fleet.node, revision: now.revision, generation: now.generation, monitors: monitors,
+                                 delivered: delivered, pending: pending)
     }
 }

@@ -40,7 +40,7 @@ public struct CompileResult: Sendable {
 /// Validates manifests and compiles them into a `DesiredState`. Pure: the sources come in as bytes.
 public enum ManifestCompiler {
     /// The order kinds are decoded in, so that every reference points at something already read.
-    static let decodeOrder: [Kind] = [.zone, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy, .catalog]
+    static let decodeOrder: [Kind] = [.fleet, .zone, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy, .catalog]
 
     public static func compile(_ sources: [ManifestSource]) -> CompileResult {
         var diagnostics: [Diagnostic] = []
@@ -77,7 +77,17 @@ public enum ManifestCompiler {
                 var decoder = DocumentDecoder(subject: document.subject, file: document.file, failed: definitions.failed)
                 switch kind {
                 case .zone: definitions.zones[document.name] = decoder.decodeZone(document, claims: &claims)
-                case .monitor: definitions.monitors[document.name] = decoder.decodeMonitor(document)
+                case .monitor:
+                    definitions.monitors[document.name] = decoder.decodeMonitor(document, fleet: definitions.fleet,
+                                                                                fleetFailed: definitions.failed[.fleet] != nil)
+                case .fleet:
+                    if let first = definitions.fleetDocument {
+                        decoder.error(at: document.nameLocation, "metadata.name", "a second Fleet, \(document.subject)",
+                                      allowed: "one Fleet lists every node; the first is at \(first)")
+                    } else {
+                        definitions.fleetDocument = document.nameLocation
+                        definitions.fleet = decoder.decodeFleet(document)
+                    }
                 case .notifier: definitions.notifiers[document.name] = decoder.decodeNotifier(document)
                 case .failoverPolicy:
                     definitions.failoverPolicies[document.name] = decoder.decodeFailoverPolicy(document, definitions: definitions, claims: &claims)
@@ -102,7 +112,8 @@ public enum ManifestCompiler {
         let state = sorted.hasErrors ? nil : DesiredState(
             zones: Array(definitions.zones.values), monitors: Array(definitions.monitors.values),
             failoverPolicies: Array(definitions.failoverPolicies.values), weightedPolicies: Array(definitions.weightedPolicies.values),
-            geoPolicies: definitions.geoPolicies, notifiers: Array(definitions.notifiers.values), catalogs: definitions.catalogs)
+            geoPolicies: definitions.geoPolicies, notifiers: Array(definitions.notifiers.values), catalogs: definitions.catalogs,
+            fleet: definitions.fleet)
         return CompileResult(state: state, diagnostics: sorted, documentCount: documentCount, fileCount: sources.count)
     }
 }

@@ -51,7 +51,7 @@ struct ManifestDocument {
     }
 }
 
-private func isResourceName(_ text: String) -> Bool {
+func isResourceName(_ text: String) -> Bool {
     guard (1...63).contains(text.utf8.count), let first = text.first, first.isASCII, first.isLetter || first.isNumber else {
         return false
     }
@@ -67,6 +67,9 @@ struct Definitions {
     var weightedPolicies: [String: WeightedPolicy] = [:]
     var geoPolicies: [GeoPolicy] = []
     var catalogs: [Catalog] = []
+    var fleet: Fleet?
+    /// Where the Fleet is defined: there is one.
+    var fleetDocument: SourceLocation?
     /// Every GeoPolicy's name, known before any is decoded, so `use:` naming one is explained.
     var geoPolicyNames: Set<String> = []
     /// Documents that exist but did not decode, by kind: references to them are not reported again.

@@ -12,10 +12,12 @@ public struct DesiredState: Hashable, Sendable {
     public var geoPolicies: [GeoPolicy]
     public var notifiers: [Notifier]
     public var catalogs: [Catalog]
+    /// The nodes that share this config and agree on health; nil for one controller on its own.
+    public var fleet: Fleet?
 
     public init(zones: [Zone] = [], monitors: [Monitor] = [], failoverPolicies: [FailoverPolicy] = [],
                 weightedPolicies: [WeightedPolicy] = [], geoPolicies: [GeoPolicy] = [], notifiers: [Notifier] = [],
-                catalogs: [Catalog] = []) {
+                catalogs: [Catalog] = [], fleet: Fleet? = nil) {
         self.zones = zones.sorted { $0.name < $1.name }
         self.monitors = monitors.sorted { $0.name < $1.name }
         self.failoverPolicies = failoverPolicies.sorted { $0.name < $1.name }
@@ -23,6 +25,7 @@ public struct DesiredState: Hashable, Sendable {
         self.geoPolicies = geoPolicies.sorted { $0.name < $1.name }
         self.notifiers = notifiers.sorted { $0.name < $1.name }
         self.catalogs = catalogs.sorted { $0.name < $1.name }
+        self.fleet = fleet
     }
 
     /// Every TSIG key the config names (secondaries of zones and catalogs), one per key name.
@@ -44,6 +47,7 @@ public enum Kind: String, CaseIterable, Hashable, Sendable, Comparable {
     case geoPolicy = "GeoPolicy"
     case notifier = "Notifier"
     case catalog = "Catalog"
+    case fleet = "Fleet"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -19,13 +19,39 @@ public struct EventBody: Codable, Hashable, Sendable {
         public var from: String
         public var to: String
         public var results: [Result]
+        /// In a fleet: every location's verdict when the effective state changed.
+        public var locations: [Location]?
 
-        public init(monitor: String, endpoint: String, from: String, to: String, results: [Result]) {
+        public struct Location: Codable, Hashable, Sendable {
+            public var node: String
+            public var state: String
+            public var since: String?
+            public var fresh: Bool
+            public var counted: Bool
+            public var ok: Bool?
+            public var detail: String?
+            public var latencyMilliseconds: Double?
+
+            public init(node: String, state: String, since: String?, fresh: Bool, counted: Bool, ok: Bool?, detail: String?,
+                        latencyMilliseconds: Double?) {
+                self.node = node
+                self.state = state
+                self.since = since
+                self.fresh = fresh
+                self.counted = counted
+                self.ok = ok
+                self.detail = detail
+                self.latencyMilliseconds = latencyMilliseconds
+            }
+        }
+
+        public init(monitor: String, endpoint: String, from: String, to: String, results: [Result], locations: [Location]? = nil) {
             self.monitor = monitor
             self.endpoint = endpoint
             self.from = from
             self.to = to
             self.results = results
+            self.locations = locations
         }
     }
 

@@ -25,11 +25,17 @@ public struct Monitor: Hashable, Sendable {
     /// UDP: the payload to send, and a substring the reply must contain.
     public var send: [UInt8]?
     public var expect: [UInt8]?
+    /// In a fleet: how many locations must see an endpoint down, which nodes probe it (empty: all), and
+    /// how old a location's verdict may be and still count (nil: three intervals).
+    public var quorum: Quorum
+    public var from: [String]
+    public var staleAfter: Duration?
 
     public init(name: String, protocol: ProbeProtocol, port: UInt16, path: String = "/", host: String? = nil,
                 expectStatus: [StatusMatch] = [], expectBody: String? = nil, interval: Duration = .seconds(10),
                 timeout: Duration = .seconds(2), failureThreshold: Int = 3, successThreshold: Int = 2,
-                tlsVerify: Bool = true, caFile: String? = nil, send: [UInt8]? = nil, expect: [UInt8]? = nil) {
+                tlsVerify: Bool = true, caFile: String? = nil, send: [UInt8]? = nil, expect: [UInt8]? = nil,
+                quorum: Quorum = .majority, from: [String] = [], staleAfter: Duration? = nil) {
         self.name = name
         self.protocol = `protocol`
         self.port = port
@@ -45,6 +51,32 @@ public struct Monitor: Hashable, Sendable {
         self.caFile = caFile
         self.send = send
         self.expect = expect
+        self.quorum = quorum
+        self.from = from
+        self.staleAfter = staleAfter
+    }
+
+    /// How old a location's verdict may be and still count.
+    public var freshness: Duration { staleAfter ?? interval * 3 }
+
+    /// What a verdict from this monitor means, the same in every process and on every node: the fields
+    /// that decide how it probes and when it calls a change (not the quorum, which only combines
+    /// verdicts). Two nodes whose fingerprints differ are probing different things.
+    public var probeFingerprint: String {
+        let fields: [String] = [
+            self.protocol.rawValue, String(port), path, host ?? "", expectStatus.map(\.description).joined(separator: ","),
+            expectBody ?? "", String(interval.millisecondCount), String(timeout.millisecondCount), String(failureThreshold),
+            String(successThreshold), String(tlsVerify), caFile ?? "", send.map { $0.map(String.init).joined(separator: ",") } ?? "",
+            expect.map { $0.map(String.init).joined(separator: ",") } ?? "",
+        ]
+        // FNV-1a, 64 bits: stable across processes, unlike `Hasher`.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in fields.joined(separator: "\u{1f}").utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
 

@@ -39,8 +39,18 @@ public enum EmailMessage {
                       "After:   \(event.after ?? "")", "", "Caused by:"]
             for cause in event.causes ?? [] {
                 lines.append("  \(cause.monitor) \(cause.endpoint): \(cause.from) → \(cause.to)")
-                for result in cause.results {
-                    lines.append("    \(result.ok ? "ok" : "failed"): \(result.detail) (\(String(format: "%.1f", result.latencyMilliseconds)) ms)")
+                if let locations = cause.locations {
+                    // A fleet decided by quorum: what each location saw.
+                    for location in locations {
+                        let seen = location.detail.map { ": \(location.ok == true ? "ok" : "failed"), \($0)" } ?? ""
+                        let latency = location.latencyMilliseconds.map { " (\(String(format: "%.1f", $0)) ms)" } ?? ""
+                        let note = location.counted ? "" : location.fresh ? " (not counted)" : " (stale, not counted)"
+                        lines.append("    \(location.node): \(location.state)\(seen)\(latency)\(note)")
+                    }
+                } else {
+                    for result in cause.results {
+                        lines.append("    \(result.ok ? "ok" : "failed"): \(result.detail) (\(String(format: "%.1f", result.latencyMilliseconds)) ms)")
+                    }
                 }
             }
         }

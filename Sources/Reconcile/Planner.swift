@@ -42,6 +42,7 @@ public enum Planner {
         diffKind(live.weightedPolicies, desired.weightedPolicies, name: \.name, resource: Resources.weighted, into: &changes)
         diffKind(live.geoPolicies, desired.geoPolicies, name: \.name, resource: Resources.geo, into: &changes)
         diffKind(live.notifiers, desired.notifiers, name: \.name, resource: Resources.notifier, into: &changes)
+        diffKind(live.fleet.map { [$0] } ?? [], desired.fleet.map { [$0] } ?? [], name: \.name, resource: Resources.fleet, into: &changes)
         // Catalogs are compared as resources: their members follow the zones when they list all.
         let catalogsBefore = changes.count
         let oldCatalogs = Dictionary(live.catalogs.map { ($0.name, Resources.catalog($0, zones: live.zones)) }, uniquingKeysWith: { first, _ in first })

@@ -54,6 +54,17 @@ enum Resources {
             ("caFile", monitor.caFile ?? ""),
             ("send", monitor.send.map { String(decoding: $0, as: UTF8.self) } ?? ""),
             ("expect", monitor.expect.map { String(decoding: $0, as: UTF8.self) } ?? ""),
+            ("quorum", monitor.quorum.description),
+            ("from", monitor.from.isEmpty ? "all" : list(monitor.from)),
+            ("staleAfter", monitor.freshness.readable),
+        ])
+    }
+
+    static func fleet(_ fleet: Fleet) -> Resource {
+        Resource(identity: "Fleet/\(fleet.name)", fields: [
+            ("nodes", list(fleet.nodes.map { "\($0.name) \($0.admin)" })),
+            ("token", fleet.token.description),
+            ("caFile", fleet.caFile ?? ""),
         ])
     }
 

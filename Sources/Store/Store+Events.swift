@@ -48,11 +48,12 @@ extension Store {
         let ids = rows.map { $0["id"] as String }
         var deliveries: [String: [StoredEvent.Delivery]] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT eventId, notifier, channel, state, attempts, lastError FROM outbox
+            SELECT eventId, notifier, channel, state, attempts, lastError, deliveredBy FROM outbox
             WHERE eventId IN (SELECT value FROM json_each(?)) ORDER BY notifier, channel
             """, arguments: [String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)]) {
             deliveries[row["eventId"], default: []].append(StoredEvent.Delivery(
-                notifier: row["notifier"], channel: row["channel"], state: row["state"], attempts: row["attempts"], lastError: row["lastError"]))
+                notifier: row["notifier"], channel: row["channel"], state: row["state"], attempts: row["attempts"], lastError: row["lastError"],
+                deliveredBy: row["deliveredBy"]))
         }
         return rows.map { row in
             StoredEvent(sequence: row["sequence"], id: row["id"], time: Date(timeIntervalSince1970: row["time"]), kind: row["kind"],
@@ -119,6 +120,8 @@ public struct StoredEvent: Sendable {
         public let state: String
         public let attempts: Int
         public let lastError: String?
+        /// The fleet node that delivered it instead of this one.
+        public let deliveredBy: String?
     }
 
     public let sequence: Int

@@ -54,6 +54,41 @@ extension Store {
         }
     }
 
+    /// A delivery that waits (a fleet peer should send it): due again at `until`, no attempt counted.
+    public func postpone(_ id: Int64, until: Date) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE outbox SET nextAttemptAt = ? WHERE id = ? AND state = 'pending'",
+                           arguments: [until.timeIntervalSince1970, id])
+        }
+    }
+
+    /// A delivery another fleet node made: done here, with who did it.
+    public func recordDelivered(_ id: Int64, by node: String) async throws {
+        try await database.write { db in
+            try db.execute(sql: "UPDATE outbox SET state = 'delivered', deliveredBy = ? WHERE id = ? AND state = 'pending'",
+                           arguments: [node, id])
+        }
+    }
+
+    /// Events of `kinds` since `since`, newest first, at most `limit` of each: those this node delivered
+    /// itself and has nothing pending for (its fleet peers need not send them), and those it still has
+    /// deliveries pending for (it knows them; peers wait for it while it is fresh).
+    public func fleetEvents(kinds: [String], since: Date, limit: Int = 1000) async throws -> (delivered: [String], pending: [String]) {
+        let list = String(decoding: try JSONEncoder().encode(kinds), as: UTF8.self)
+        return try await database.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT outbox.eventId AS id, SUM(outbox.state = 'pending') AS pending,
+                       SUM(outbox.state = 'delivered' AND outbox.deliveredBy IS NULL) AS delivered
+                FROM outbox JOIN event ON event.id = outbox.eventId
+                WHERE event.time >= ? AND event.kind IN (SELECT value FROM json_each(?))
+                GROUP BY outbox.eventId ORDER BY MAX(event.time) DESC LIMIT ?
+                """, arguments: [since.timeIntervalSince1970, list, limit * 2])
+            let delivered = rows.filter { ($0["pending"] as Int) == 0 && ($0["delivered"] as Int) > 0 }.prefix(limit).map { $0["id"] as String }
+            let pending = rows.filter { ($0["pending"] as Int) > 0 }.prefix(limit).map { $0["id"] as String }
+            return (Array(delivered), Array(pending))
+        }
+    }
+
     /// How many outbox rows are in each state (`pending`, `delivered`, `failed`).
     public func outboxCounts() async throws -> [String: Int] {
         try await database.read { db in

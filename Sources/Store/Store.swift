@@ -103,6 +103,10 @@ public final class Store: Sendable {
             }
             try db.create(index: "zone_journal_zone", on: "zone_journal", columns: ["zone", "id"])
         }
+        migrator.registerMigration("v4: deliveries made by another fleet node") { db in
+            // The fleet node that delivered the event instead of this one (the row is then `delivered`).
+            try db.alter(table: "outbox") { t in t.add(column: "deliveredBy", .text) }
+        }
         return migrator
     }
 }

@@ -14,6 +14,8 @@ struct AdminRoutesTests {
     /// Answers every apply with `failure`, and events with one page saying what was asked.
     struct Backend: AdminBackend {
         var failure: ApplyFailure = .stale(planned: 1, live: 2)
+        /// A fleet node's token; nil: not in a fleet.
+        var peerToken: String? = nil
 
         func state(withSources: Bool) async throws -> AdminAPI.State {
             AdminAPI.State(generation: 3, revision: nil, appliedAt: nil, checksum: nil, sources: [], health: [], serving: [], lastError: nil)
@@ -27,6 +29,17 @@ struct AdminRoutesTests {
         }
 
         func metrics() async -> String { "" }
+
+        func verdicts() async throws -> AdminAPI.Verdicts? {
+            guard peerToken != nil else { return nil }
+            return AdminAPI.Verdicts(node: "fra", revision: "r1", generation: 3, monitors: [
+                .init(name: "web", definition: "0123456789abcdef", endpoints: [
+                    .init(endpoint: "192.0.2.1", state: "down", since: 1_800_000_000_000, ok: false, detail: "timeout", latencyMilliseconds: 2000),
+                ]),
+            ], delivered: ["e1"], pending: [])
+        }
+
+        func fleetToken() -> String? { peerToken }
     }
 
     static let token = "secret-token"
@@ -56,6 +69,38 @@ struct AdminRoutesTests {
             try await client.execute(uri: "/v1/state", method: .get, headers: Self.authorized) { response in
                 #expect(response.status == .ok)
                 #expect(Self.json(response)["generation"] as? Int == 3)
+            }
+        }
+    }
+
+    /// Verdicts go to fleet peers (their token) and to the admin (its token), always with one, even on
+    /// loopback; a controller outside a fleet has none to give.
+    @Test func verdictsNeedTheFleetOrTheAdminToken() async throws {
+        try await Self.test(readsNeedToken: false, backend: Backend(peerToken: "fleet-token")) { client in
+            try await client.execute(uri: "/v1/verdicts", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/v1/verdicts", method: .get, headers: [.authorization: "Bearer fleet-tokeN"]) { response in
+                #expect(response.status == .unauthorized)
+            }
+            for token in ["fleet-token", Self.token] {
+                try await client.execute(uri: "/v1/verdicts", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
+                    #expect(response.status == .ok)
+                    let verdicts = try JSONDecoder().decode(AdminAPI.Verdicts.self, from: Data(buffer: response.body))
+                    #expect(verdicts.node == "fra")
+                    #expect(verdicts.monitors.first?.endpoints.first?.state == "down")
+                    #expect(verdicts.delivered == ["e1"])
+                }
+            }
+            // The fleet token opens nothing else.
+            try await client.execute(uri: "/v1/apply", method: .post, headers: [.authorization: "Bearer fleet-token"]) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+        try await Self.test(readsNeedToken: false) { client in
+            try await client.execute(uri: "/v1/verdicts", method: .get, headers: Self.authorized) { response in
+                #expect(response.status == .notFound)
+                #expect(Self.json(response)["error"] as? String == "this controller is not a node of a fleet")
             }
         }
     }

@@ -25,6 +25,7 @@ extension ControlCore {
         case .valid(let state, _): desired = state
         case .invalid(let errors): return .failed(.invalid(errors))
         }
+        if let problem = fleetMembershipProblem(desired) { return .failed(.invalid([problem])) }
         guard base == live.generation else { return .failed(.stale(planned: base, live: live.generation)) }
         // Only the plan's verdict outlives this function: its change list (a line per record set) is freed
         // before the snapshot is built, so a large first apply leaves no holes under the served data.
@@ -106,7 +107,7 @@ extension ControlCore {
                     appliedAt: now, digest: commit.digest, hostAddresses: commit.hostAddresses)
         let (previous, versions) = install(now: now)
         // Keys first: a transfer the new snapshot allows may be signed with a key it adds.
-        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(targets, known: health.states)]
+        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(probedHere, known: health.states)]
             + notifications(from: previous)
         effects += resolved.map { .report(.hostResolved($0.key, $0.value)) }
         var record = Record(zones: versions)

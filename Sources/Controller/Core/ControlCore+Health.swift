@@ -14,7 +14,8 @@ extension ControlCore {
         for change in update.changes { since[change.endpoint] = change.time }
         let (previous, versions) = rebuild(now: now)
         let time = update.changes.map(\.time).max() ?? now
-        let events = FailoverEvents.between(previous, snapshot, state: live.desired, changes: update.changes, time: time, makeID: makeID)
+        var events = FailoverEvents.between(previous, snapshot, state: live.desired, changes: update.changes, time: time, makeID: makeID)
+        if isFleet { events = fleetEventIDs(events, now: now) }
         var effects: [ControlEffect] = [.serve(snapshot)]
         effects += update.changes.map { .report(.health($0)) }
         var stored: [StoredEvent.New] = []

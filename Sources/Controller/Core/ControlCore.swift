@@ -28,11 +28,14 @@ struct ControlCore: Sendable {
         var retain: Duration
         /// How much history each zone's journal keeps for IXFR.
         var journal: JournalLimits
+        /// This node's name in the fleet (`--node`).
+        var node: String?
         /// How often old events are pruned.
         static let pruneEvery: Duration = .seconds(3600)
 
         init(geoip: GeoIPDatabase? = nil, interval: Duration, retry: Backoff = .standard, flapLimit: Int = 5,
-             flapWindow: Duration = .seconds(600), retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits()) {
+             flapWindow: Duration = .seconds(600), retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits(),
+             node: String? = nil) {
             self.geoip = geoip
             self.interval = interval
             self.retry = retry
@@ -40,6 +43,7 @@ struct ControlCore: Sendable {
             self.flapWindow = flapWindow
             self.retain = retain
             self.journal = journal
+            self.node = node
         }
     }
 
@@ -86,6 +90,8 @@ struct ControlCore: Sendable {
     var targets: [ProbeTarget]
     var flaps: FlapGuard
     var sync = Sync()
+    /// In a fleet: own and peers' verdicts, and the evidence of each decision.
+    var fleet = FleetView()
     /// The generation the store is writing now; applies wait for it in `deferred`.
     var inFlight: Commit?
     var deferred: [ControlInput] = []
@@ -113,7 +119,7 @@ struct ControlCore: Sendable {
     /// controller was down); a restart with nothing changed notifies no one.
     func start() -> [ControlEffect] {
         // Keys first: a transfer the new snapshot allows may be signed with a key it adds.
-        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(targets, known: health.states)]
+        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(probedHere, known: health.states)]
         if !startVersions.isEmpty { effects.append(.record(Record(zones: startVersions))) }
         let changed = Set(startVersions.map(\.origin))
         return effects + notifications(from: .empty).compactMap { effect in
@@ -169,7 +175,9 @@ struct ControlCore: Sendable {
             }
             return effects
         case .health(let update):
-            return follow(update, now: now)
+            return isFleet ? ownVerdicts(update, now: now) : follow(update, now: now)
+        case .fleet(let round):
+            return pulled(round, now: now)
         case .git(let outcome):
             return git(outcome, now: now)
         case .retry:
@@ -181,7 +189,8 @@ struct ControlCore: Sendable {
 
     /// What is due by time: flapping policies' summaries, the drift check every `interval`, and pruning.
     private mutating func tick(now: Timestamp) -> [ControlEffect] {
-        var effects = dueSummaries(now: now)
+        // Verdicts go stale with time: a peer that stopped answering stops counting.
+        var effects = decideFleetHealth(now: now) + dueSummaries(now: now)
         // The first check is an interval after the first tick: an apply made just after start is not drift yet.
         let nextCheck = sync.nextDriftCheck ?? now.adding(settings.interval)
         sync.nextDriftCheck = nextCheck
@@ -236,7 +245,7 @@ extension ControlInput {
     var waitsForCommit: Bool {
         switch self {
         case .manifests, .manifestsUnchanged, .apply: true
-        case .git, .health, .committed, .retry, .tick: false
+        case .git, .health, .fleet, .committed, .retry, .tick: false
         }
     }
 }

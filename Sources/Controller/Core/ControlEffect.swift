@@ -102,6 +102,11 @@ enum Report: Sendable, Equatable {
     /// The manifests compile with warnings.
     case warnings([String])
     case health(HealthChange)
+    /// In a fleet: this node's own verdict changed (effective health may or may not follow).
+    case verdict(HealthChange)
+    /// A fleet peer's verdicts could not be pulled (each distinct error once), or can again.
+    case peerFailed(String, String)
+    case peerRecovered(String)
     /// A change of what a policy serves; `held` when the flap guard holds it for a summary.
     case failover(FailoverEvent, held: Bool)
     /// A flapping policy's summary went out, covering this many held events.
@@ -160,6 +165,9 @@ extension Report {
         case .drift(let from, let to, let changes): "drift \(from) → \(to): \(changes.joined(separator: "; "))"
         case .warnings(let warnings): "\(warnings.count) warnings"
         case .health(let change): "health \(change.endpoint.monitor)/\(change.endpoint.value) \(change.from.rawValue) → \(change.to.rawValue)"
+        case .verdict(let change): "verdict \(change.endpoint.monitor)/\(change.endpoint.value) \(change.from.rawValue) → \(change.to.rawValue)"
+        case .peerFailed(let node, let error): "peer \(node) failed: \(error)"
+        case .peerRecovered(let node): "peer \(node) recovered"
         case .failover(let event, let held): "\(event.kind.rawValue) \(event.policy)\(held ? " held" : "")"
         case .summary(let policy, let covering): "summary \(policy) of \(covering)"
         case .hostResolved(let host, let addresses): "host \(host) → \(addresses.map(\.description).joined(separator: ", "))"

@@ -13,6 +13,8 @@ enum ControlInput: Sendable {
     /// A git fetch of the manifests' checkout finished.
     case git(GitOutcome)
     case health(HealthUpdate)
+    /// A round of pulls of the fleet peers' verdicts finished.
+    case fleet(FleetRound)
     /// `POST /v1/apply`; the answer goes back as `.reply(id, …)`.
     case apply(RequestID, ApplyRequest)
     /// The store finished writing the generation of the commit in flight: its number, or why not.
@@ -31,6 +33,7 @@ extension ControlInput {
         case .manifestsUnchanged: "manifestsUnchanged"
         case .git: "git"
         case .health: "health"
+        case .fleet: "fleet"
         case .apply(let id, _): "apply \(id)"
         case .committed: "committed"
         case .retry: "retry"

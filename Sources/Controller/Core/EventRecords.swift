@@ -17,6 +17,11 @@ enum EventRecords {
                             EventBody.Cause(monitor: change.endpoint.monitor, endpoint: change.endpoint.value.description,
                                             from: change.from.rawValue, to: change.to.rawValue, results: change.causes.map {
                                                 .init(ok: $0.isSuccess, detail: $0.detail, latencyMilliseconds: $0.latency.secondsValue * 1000)
+                                            }, locations: change.locations.isEmpty ? nil : change.locations.map { verdict in
+                                                .init(node: verdict.location, state: verdict.state.rawValue, since: verdict.since?.iso8601,
+                                                      fresh: verdict.fresh, counted: verdict.counts, ok: verdict.result?.isSuccess,
+                                                      detail: verdict.result?.detail,
+                                                      latencyMilliseconds: verdict.result.map { $0.latency.secondsValue * 1000 })
                                             })
                         })
         let kind = Notifier.Event(rawValue: event.kind.rawValue)

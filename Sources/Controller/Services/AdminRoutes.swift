@@ -14,6 +14,10 @@ protocol AdminBackend: Sendable {
     func events(since: Int?, limit: Int) async throws -> AdminAPI.Events
     /// The Prometheus exposition text.
     func metrics() async -> String
+    /// This node's own verdicts for its fleet peers; nil when it is not in a fleet of several nodes.
+    func verdicts() async throws -> AdminAPI.Verdicts?
+    /// The token fleet peers present (read where the Fleet's `tokenFrom` points), when in a fleet.
+    func fleetToken() -> String?
 }
 
 /// An API error: its status and JSON body (`{"error": …, "detail": …}`).
@@ -41,30 +45,35 @@ struct AdminFailure: Error {
 }
 
 /// The admin HTTP API on Hummingbird: `GET /v1/state`, `POST /v1/apply`, `GET /v1/health`,
-/// `GET /v1/events?since=&limit=`, `GET /metrics`, `GET /healthz`, `GET /` (status page). Writes need the
-/// bearer token; reads need it too when the API listens beyond loopback, except `/healthz`, which a
-/// liveness probe calls without one. Every error, unknown routes and methods included, is JSON.
+/// `GET /v1/events?since=&limit=`, `GET /v1/verdicts`, `GET /metrics`, `GET /healthz`, `GET /` (status
+/// page). Writes need the bearer token; reads need it too when the API listens beyond loopback, except
+/// `/healthz`, which a liveness probe calls without one, and `/v1/verdicts`, which always needs the
+/// admin token or the fleet's. Every error, unknown routes and methods included, is JSON.
 enum AdminRoutes {
     /// The largest request body: a config of a few hundred thousand records.
     static let maximumBody = 64 * 1024 * 1024
 
     /// Each route and the methods it takes.
     static let routes: [(path: String, method: HTTPRequest.Method)] = [
-        ("/healthz", .get), ("/v1/state", .get), ("/v1/health", .get), ("/v1/events", .get), ("/v1/apply", .post),
+        ("/healthz", .get), ("/v1/state", .get), ("/v1/health", .get), ("/v1/events", .get), ("/v1/verdicts", .get), ("/v1/apply", .post),
         ("/metrics", .get), ("/", .get),
     ]
 
     static func router(token: String, readsNeedToken: Bool, backend: some AdminBackend) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrors())
-        @Sendable func authorized(_ request: Request) -> Bool {
+        @Sendable func authorized(_ request: Request, fleet: Bool) -> Bool {
             guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else { return false }
-            return AdminToken.matches(String(header.dropFirst("Bearer ".count)), token)
+            let presented = String(header.dropFirst("Bearer ".count))
+            // Both compared every time, so the answer's timing does not tell which token was near.
+            let admin = AdminToken.matches(presented, token)
+            let peer = fleet ? backend.fleetToken().map { !$0.isEmpty && AdminToken.matches(presented, $0) } ?? false : false
+            return admin || peer
         }
-        func guarded(write: Bool, _ handler: @escaping @Sendable (Request) async throws -> Response)
+        func guarded(write: Bool, fleet: Bool = false, _ handler: @escaping @Sendable (Request) async throws -> Response)
             -> @Sendable (Request, BasicRequestContext) async throws -> Response {
             { request, _ in
-                if (write || readsNeedToken) && !authorized(request) {
+                if (write || fleet || readsNeedToken) && !authorized(request, fleet: fleet) {
                     return failure(AdminFailure(.unauthorized, "missing or wrong bearer token",
                                                 detail: ["send Authorization: Bearer <token>; the token is in SWITCHYARD_TOKEN, --token-file or <data-dir>/admin.token"]))
                 }
@@ -113,6 +122,13 @@ enum AdminRoutes {
             case .success(let result): return json(result)
             case .failure(let failure): throw AdminFailure(failure)
             }
+        })
+        router.get("/v1/verdicts", use: guarded(write: false, fleet: true) { _ in
+            guard let verdicts = try await backend.verdicts() else {
+                throw AdminFailure(.notFound, "this controller is not a node of a fleet",
+                                   detail: ["a Fleet with several nodes in the manifests, and --node NAME, make it one"])
+            }
+            return json(verdicts)
         })
         router.get("/metrics", use: guarded(write: false) { _ in text(await backend.metrics(), type: "text/plain; version=0.0.4; charset=utf-8") })
         router.get("/", use: guarded(write: false) { _ in

@@ -6,6 +6,7 @@ import Logging
 import Manifests
 import Model
 import NIOPosix
+import Notify
 import Server
 import ServiceLifecycle
 import Store
@@ -68,9 +69,20 @@ struct AdminService: Service, CustomStringConvertible {
                 AdminAPI.Event(sequence: event.sequence, id: event.id, time: Timestamp(date: event.time).iso8601, kind: event.kind,
                                subject: event.subject, summary: EventRecords.summary(event.body) + (event.held ? " (held for a summary)" : ""),
                                deliveries: event.deliveries.map {
-                                   .init(notifier: $0.notifier, channel: $0.channel, state: $0.state, attempts: $0.attempts, lastError: $0.lastError)
+                                   .init(notifier: $0.notifier, channel: $0.channel, state: $0.state, attempts: $0.attempts, lastError: $0.lastError,
+                                         deliveredBy: $0.deliveredBy)
                                })
             })
+        }
+
+        func verdicts() async throws -> AdminAPI.Verdicts? {
+            guard live.fleet != nil else { return nil }
+            let events = try await store.fleetEvents(kinds: FleetDelivery.kinds.sorted(), since: Date().addingTimeInterval(-3600))
+            return live.verdicts(delivered: events.delivered, pending: events.pending)
+        }
+
+        func fleetToken() -> String? {
+            live.fleet.flatMap { Secrets.read($0.fleet.token) }
         }
 
         func metrics() async -> String {

@@ -65,6 +65,8 @@ final class ControlLoop: Service, Sendable {
                     let effects = core.step(input, now: Timestamp(date: Date()))
                     logger.trace("control step", metadata: ["input": "\(input.name)", "effects": "\(effects.map(\.label))"])
                     execute(effects, core: core, started: started, committing: &committing)
+                    // A fleet's evidence and peer freshness move with every pull and tick, changed answers or not.
+                    if effects.isEmpty && core.isFleet { publish(core, servingChanged: false) }
                 }
                 if stopping && core.inFlight == nil { break }
             }
@@ -140,7 +142,9 @@ final class ControlLoop: Service, Sendable {
                 .sorted { $0.zone < $1.zone }
             : nil
         let keys = core.targets.map(\.key)
+        let fleet = core.isFleet ? core.fleetPublication(now: Timestamp(date: Date())) : nil
         services.live.publish { view in
+            view.fleet = fleet
             view.generation = core.live.generation
             view.revision = core.live.revision
             view.appliedAt = core.live.appliedAt
@@ -156,6 +160,7 @@ final class ControlLoop: Service, Sendable {
         }
         services.metrics.published(generation: core.live.generation)
         if servingChanged { services.metrics.health(core.health, targets: keys) }
+        services.metrics.fleet(fleet)
     }
 
     /// Logs and counts what happened.
@@ -196,7 +201,13 @@ final class ControlLoop: Service, Sendable {
         case .warnings(let warnings):
             for warning in warnings { logger.warning("\(warning)") }
         case .health(let change):
-            logger.info("endpoint health", metadata: change.logMetadata)
+            logger.info(change.locations.isEmpty ? "endpoint health" : "endpoint health (fleet quorum)", metadata: change.logMetadata)
+        case .verdict(let change):
+            logger.info("endpoint verdict here", metadata: change.logMetadata)
+        case .peerFailed(let node, let error):
+            logger.warning("fleet peer verdicts cannot be pulled; they count until stale", metadata: ["node": "\(node)", "error": "\(error)"])
+        case .peerRecovered(let node):
+            logger.notice("fleet peer verdicts pulled again", metadata: ["node": "\(node)"])
         case .failover(let event, let held):
             metrics.failover(event.kind)
             logger.notice("failover event", metadata: event.logMetadata)

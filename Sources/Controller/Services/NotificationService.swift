@@ -25,6 +25,8 @@ final class NotificationService: Service, Sendable {
     private let store: Store
     private let writer: StoreWriter
     private let notifiers: @Sendable () -> [String: Notifier]
+    /// In a fleet: who sends what (`FleetDelivery`).
+    private let fleet: @Sendable () -> FleetPublication?
     private let metrics: ControllerMetrics
     private let logger: Logger
     private let wakeSignal = WakeSignal()
@@ -34,7 +36,8 @@ final class NotificationService: Service, Sendable {
     private let running = Mutex<[DeliveryTarget: Int]>([:])
 
     init(settings: Settings, store: Store, writer: StoreWriter, notifiers: @escaping @Sendable () -> [String: Notifier],
-         metrics: ControllerMetrics, logger: Logger) {
+         fleet: @escaping @Sendable () -> FleetPublication? = { nil }, metrics: ControllerMetrics, logger: Logger) {
+        self.fleet = fleet
         self.settings = settings
         self.store = store
         self.writer = writer
@@ -93,6 +96,28 @@ final class NotificationService: Service, Sendable {
         guard admitted else { return }
         guard busy.withLock({ $0.insert(delivery.id).inserted }) else {
             running.withLock { $0[delivery.target, default: 1] -= 1 }
+            return
+        }
+        switch FleetDelivery.decide(eventID: delivery.eventId, kind: delivery.kind, eventTime: delivery.eventTime, now: Date(), fleet: fleet()) {
+        case .send:
+            break
+        case .wait(let until):
+            running.withLock { $0[delivery.target, default: 1] -= 1 }
+            writer.enqueue(.postpone(id: delivery.id, until: until)) { [self] in
+                _ = busy.withLock { $0.remove(delivery.id) }
+                wakeSignal.signal()
+            }
+            return
+        case .deliveredBy(let node):
+            running.withLock { $0[delivery.target, default: 1] -= 1 }
+            logger.info("notification delivered by another fleet node", metadata: [
+                "event": "\(delivery.eventId)", "kind": "\(delivery.kind)", "notifier": "\(delivery.target.notifier)",
+                "channel": "\(delivery.target.channel)", "node": "\(node)"])
+            metrics.notification(channel: delivery.target.channel, result: "peer")
+            writer.enqueue(.deliveredBy(id: delivery.id, node: node)) { [self] in
+                _ = busy.withLock { $0.remove(delivery.id) }
+                wakeSignal.signal()
+            }
             return
         }
         let notifier = notifiers()[delivery.target.notifier]

@@ -18,12 +18,32 @@ enum StatusPage {
         if let error = state.lastError {
             html += "<p class=down>Failing since \(escape(error.time)): \(escape(error.error))</p><pre>\(escape(error.detail.joined(separator: "\n")))</pre>"
         }
+        if let node = state.node {
+            html += "<h2>Fleet</h2><p>This is node \(escape(node)).</p><table><tr><th>peer</th><th>verdicts</th><th>last pulled</th><th>revision</th><th>error</th></tr>"
+            for peer in state.peers ?? [] {
+                html += "<tr><td>\(escape(peer.node))</td><td class=\(peer.fresh ? "up" : "down")>\(peer.fresh ? "fresh" : "stale")</td>"
+                    + "<td>\(escape(peer.lastPull ?? "never"))</td><td>\(escape(peer.revision ?? ""))</td><td>\(escape(peer.error ?? ""))</td></tr>"
+            }
+            html += "</table>"
+        }
         html += "<h2>Serving now</h2><table><tr><th>policy</th><th>answer</th></tr>"
         for serving in state.serving { html += "<tr><td>\(escape(serving.policy))</td><td>\(escape(serving.answer))</td></tr>" }
-        html += "</table><h2>Endpoints</h2><table><tr><th>monitor</th><th>endpoint</th><th>state</th><th>since</th><th>last result</th></tr>"
+        let fleet = state.node != nil
+        html += "</table><h2>Endpoints</h2><table><tr><th>monitor</th><th>endpoint</th><th>state</th><th>since</th><th>last result</th>"
+            + (fleet ? "<th>locations</th>" : "") + "</tr>"
         for endpoint in state.health {
-            html += "<tr><td>\(escape(endpoint.monitor))</td><td>\(escape(endpoint.endpoint))</td><td class=\(endpoint.state)>\(endpoint.state)</td>"
-                + "<td>\(escape(endpoint.since ?? ""))</td><td>\(escape(endpoint.lastResult ?? ""))</td></tr>"
+            let state = endpoint.state + (endpoint.stale == true ? " (held)" : "")
+            html += "<tr><td>\(escape(endpoint.monitor))</td><td>\(escape(endpoint.endpoint))</td><td class=\(endpoint.state)>\(state)</td>"
+                + "<td>\(escape(endpoint.since ?? ""))</td><td>\(escape(endpoint.lastResult ?? ""))</td>"
+            if fleet {
+                let locations = (endpoint.locations ?? []).map { location in
+                    "<span class=\(location.fresh ? location.state : "unknown")>\(escape(location.node)): \(location.state)"
+                        + (location.fresh ? "" : " (stale)") + (location.sameDefinition ? "" : " (other definition)") + "</span>"
+                        + (location.lastResult.map { " " + escape($0) } ?? "")
+                }
+                html += "<td>\(locations.joined(separator: "<br>"))</td>"
+            }
+            html += "</tr>"
         }
         html += "</table><h2>Events</h2><table><tr><th>#</th><th>time</th><th>kind</th><th>what</th><th>deliveries</th></tr>"
         for event in events.reversed() {

@@ -15,6 +15,9 @@ final class StoreWriter: Service, Sendable {
     enum Write: Sendable {
         case record(Record)
         case attempt(id: Int64, delivered: Bool, error: String?, next: Date?)
+        /// In a fleet: the delivery waits for a peer, or a peer made it.
+        case postpone(id: Int64, until: Date)
+        case deliveredBy(id: Int64, node: String)
     }
 
     private struct Pending: Sendable {
@@ -120,6 +123,10 @@ final class StoreWriter: Service, Sendable {
             try await store.record(health: record.health, events: record.events, summarized: record.summarized, zones: record.zones)
         case .attempt(let id, let delivered, let error, let next):
             try await store.recordAttempt(id, delivered: delivered, error: error, next: next)
+        case .postpone(let id, let until):
+            try await store.postpone(id, until: until)
+        case .deliveredBy(let id, let node):
+            try await store.recordDelivered(id, by: node)
         }
     }
 }

@@ -76,6 +76,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("geoip-db"), help: "A MaxMind DB (.mmdb) for geo regions that match continents and countries.")
     var geoipDatabase: String?
 
+    @Option(help: "This controller's node name in the manifests' Fleet: it probes from here and agrees on health with the other nodes by quorum.")
+    var node: String?
+
     @Option(name: .customLong("log-level"), help: "The least severe log lines written: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -102,6 +105,9 @@ struct ControllerCommand: AsyncParsableCommand {
                 print("switchyard: DNS on \(shown(host)):\(dns)")
                 fflush(nil)
             }
+        } catch let outside as DNSController.NotInFleet {
+            printError("switchyard: \(outside)")
+            throw ExitCode(1)
         } catch let invalid as DNSController.InvalidManifests {
             for error in invalid.errors { printError(error) }
             printError("switchyard: \(invalid)")
@@ -142,7 +148,7 @@ struct ControllerCommand: AsyncParsableCommand {
             manifests: [manifests], dnsHost: host, dnsPort: port, interval: every, geoipDatabase: geoipDatabase,
             dataDirectory: dataDirectory, adminHost: adminHost, adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync,
             gitTimeout: gitLimit, notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter), flapLimit: notifyFlapLimit,
-            flapWindow: flapWindow, retain: kept, journal: JournalLimits(versions: journalVersions, bytes: journalSize))
+            flapWindow: flapWindow, retain: kept, journal: JournalLimits(versions: journalVersions, bytes: journalSize), node: node)
     }
 
     /// `8388608`, `512K`, `8M`, `1G` (1024-based).

@@ -31,11 +31,28 @@ struct StatusCommand: AsyncParsableCommand {
             print("last reconcile failed at \(error.time): \(error.error)")
             for line in error.detail { print("  \(line)") }
         }
+        if let node = state.node {
+            print("fleet node \(node); peers:")
+            for peer in state.peers ?? [] {
+                let pulled = peer.lastPull.map { "last pulled \($0)" } ?? "never pulled"
+                print("  \(peer.node): \(peer.fresh ? "fresh" : "stale"), \(pulled)" + (peer.revision.map { ", revision \($0)" } ?? "")
+                      + (peer.error.map { "; \($0)" } ?? ""))
+            }
+        }
         if !state.serving.isEmpty { print("serving:") }
         for serving in state.serving { print("  \(serving.policy): \(serving.answer)") }
         if !state.health.isEmpty { print("endpoints:") }
         for endpoint in state.health {
-            print("  \(endpoint.monitor) \(endpoint.endpoint): \(endpoint.state)" + (endpoint.lastResult.map { " (\($0))" } ?? ""))
+            guard let locations = endpoint.locations else {
+                print("  \(endpoint.monitor) \(endpoint.endpoint): \(endpoint.state)" + (endpoint.lastResult.map { " (\($0))" } ?? ""))
+                continue
+            }
+            print("  \(endpoint.monitor) \(endpoint.endpoint): \(endpoint.state) by quorum" + (endpoint.stale == true ? " (held: too few fresh locations)" : ""))
+            for location in locations {
+                let notes = (location.fresh ? [] : ["stale"]) + (location.sameDefinition ? [] : ["other monitor definition"])
+                print("    \(location.node): \(location.state)" + (location.lastResult.map { " (\($0))" } ?? "")
+                      + (notes.isEmpty ? "" : " [\(notes.joined(separator: ", "))]"))
+            }
         }
     }
 }
