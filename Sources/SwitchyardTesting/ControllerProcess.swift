@@ -15,14 +15,20 @@ public final class ControllerProcess: @unchecked Sendable {
     /// Starts the controller on `manifests` and waits (up to `timeout`) until it says where it listens.
     /// `listen` takes port 0 (`127.0.0.1:0`, `[::1]:0`): the controller picks a free port and says which.
     /// `dataDirectory` defaults to a new temporary one; pass the same one again to restart on the same state.
+    /// `launcher` runs it inside a command prefix (`ip netns exec NS`); `adminListen` is where its admin
+    /// API listens.
     public init(manifests: URL, listen: String = "127.0.0.1:0", interval: String = "500ms", dataDirectory: URL? = nil,
-                extraArguments: [String] = [], environment: [String: String] = [:], timeout: TimeInterval = 30) throws {
+                extraArguments: [String] = [], environment: [String: String] = [:], timeout: TimeInterval = 30,
+                adminListen: String = "127.0.0.1:0", launcher: [String] = []) throws {
         self.dataDirectory = try dataDirectory ?? temporaryDirectory("data")
         ownsDataDirectory = dataDirectory == nil
         process = Process()
-        process.executableURL = repositoryRoot.appendingPathComponent(".build/debug/switchyard")
-        process.arguments = ["controller", "--manifests", manifests.path, "--dns-listen", listen, "--interval", interval,
-                             "--data-dir", self.dataDirectory.path, "--admin-listen", "127.0.0.1:0"] + extraArguments
+        let binary = repositoryRoot.appendingPathComponent(".build/debug/switchyard")
+        let arguments = ["controller", "--manifests", manifests.path, "--dns-listen", listen, "--interval", interval,
+                         "--data-dir", self.dataDirectory.path, "--admin-listen", adminListen] + extraArguments
+        // `ip netns exec` execs the command, so the process (and its pid) becomes the controller.
+        process.executableURL = launcher.isEmpty ? binary : URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = launcher.isEmpty ? arguments : launcher + [binary.path] + arguments
         let out = Pipe()
         logPipe = Pipe()
         process.standardOutput = out

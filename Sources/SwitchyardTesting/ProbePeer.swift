@@ -13,10 +13,13 @@ public final class ProbePeer: @unchecked Sendable {
     public let port: Int
     public let directory: URL
     private let extraArguments: [String]
+    /// Run inside this command prefix (`ip netns exec NS`), or directly.
+    private let launcher: [String]
     private var process: Process?
 
     public init(_ mode: Mode, host: String = "127.0.0.1", port: Int, certificate: TestCertificate? = nil,
-                reply: String = "pong") throws {
+                reply: String = "pong", launcher: [String] = []) throws {
+        self.launcher = launcher
         self.mode = mode
         self.host = host
         self.port = port
@@ -30,10 +33,11 @@ public final class ProbePeer: @unchecked Sendable {
     /// Starts listening again; waits (up to 10 s) until it is ready.
     public func start() throws {
         guard process == nil else { return }
-        process = try startReadyProcess("python3", [
+        let all = launcher + ["python3",
             repositoryRoot.appendingPathComponent("Tests/Peers/probe_peer.py").path, mode.rawValue, "--host", host,
             "--port", String(port), "--control", directory.appendingPathComponent("control.json").path, "--log", logURL.path,
-        ] + extraArguments)
+        ] + extraArguments
+        process = try startReadyProcess(all[0], Array(all.dropFirst()))
     }
 
     /// Stops listening (the port then refuses connections). SIGKILL: a child of the test runner

@@ -8,23 +8,29 @@ public final class WebhookReceiver: @unchecked Sendable {
     public let logURL: URL
     /// Seconds each request is held before the answer.
     public let delay: Double
+    public let host: String
+    /// Run inside this command prefix (`ip netns exec NS`), or directly.
+    private let launcher: [String]
     private var process: Process?
 
-    public init(port: Int, secret: String, directory: URL, delay: Double = 0) throws {
+    public init(port: Int, secret: String, directory: URL, delay: Double = 0, host: String = "127.0.0.1", launcher: [String] = []) throws {
         self.port = port
+        self.host = host
+        self.launcher = launcher
         self.secret = secret
         self.delay = delay
         logURL = directory.appendingPathComponent("webhook-\(port).jsonl")
         try start()
     }
 
-    public var url: String { "http://127.0.0.1:\(port)/hook" }
+    public var url: String { "http://\(host):\(port)/hook" }
 
     public func start() throws {
         guard process == nil else { return }
-        process = try startReadyProcess("python3", [repositoryRoot.appendingPathComponent("Tests/Peers/webhook_receiver.py").path,
-                                                    "--port", String(port), "--secret", secret, "--log", logURL.path,
-                                                    "--delay", String(delay)])
+        let command = ["python3", repositoryRoot.appendingPathComponent("Tests/Peers/webhook_receiver.py").path,
+                       "--host", host, "--port", String(port), "--secret", secret, "--log", logURL.path, "--delay", String(delay)]
+        let all = launcher + command
+        process = try startReadyProcess(all[0], Array(all.dropFirst()))
     }
 
     public func stop() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An endpoint for health-probe tests, on loopback only. Prints "ready" once listening.
+"""An endpoint for health-probe tests, on loopback only (any address inside a test network namespace). Prints "ready" once listening.
 
   http      HTTP(S) server; answers with the status and body in --control (JSON, read per request;
             default 200 "ok") and logs each request's Host header and each TLS SNI to --log (JSON lines)
@@ -7,7 +7,7 @@
   tcp       accepts connections and closes them
   blackhole listens but never accepts, its backlog full, so new connections time out
 """
-import argparse, json, socket, ssl, sys, threading
+import os, subprocess, argparse, json, socket, ssl, sys, threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 parser = argparse.ArgumentParser()
@@ -20,8 +20,17 @@ parser.add_argument("--cert")
 parser.add_argument("--key")
 parser.add_argument("--reply", default="pong")
 args = parser.parse_args()
-if not (args.host.startswith("127.") or args.host == "::1"):
-    sys.exit("probe_peer listens on loopback only")
+def in_test_namespace():
+    # A named network namespace (`ip netns`): a test host whose addresses exist nowhere else.
+    try:
+        found = subprocess.run(["ip", "netns", "identify", str(os.getpid())], capture_output=True, text=True, timeout=5)
+        return found.returncode == 0 and found.stdout.strip() != ""
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+if not (args.host.startswith("127.") or args.host == "::1" or in_test_namespace()):
+    sys.exit("probe_peer listens on loopback only (or inside a test network namespace)")
 family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
 log_lock = threading.Lock()
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A webhook receiver for notifier tests, on loopback only. Verifies X-Switchyard-Signature
+"""A webhook receiver for notifier tests, on loopback (or --host, inside a test network namespace). Verifies X-Switchyard-Signature
 (sha256=HMAC-SHA256(secret, timestamp + "." + body)), refuses timestamps more than 5 minutes off
 (replays), and logs every delivery to --log as a JSON line: delivery id, event kind, whether it was a
 duplicate, the signature verdict, the custom X-Team header and the time it arrived. With --delay, holds
@@ -8,6 +8,7 @@ import argparse, hashlib, hmac, json, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 parser = argparse.ArgumentParser()
+parser.add_argument("--host", default="127.0.0.1")
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--secret", required=True)
 parser.add_argument("--log", required=True)
@@ -46,6 +47,6 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+server = ThreadingHTTPServer((args.host, args.port), Handler)
 print("ready", flush=True)
 server.serve_forever()
