@@ -62,6 +62,8 @@ let package = Package(
         .target(name: "Controller", dependencies: [
             "CCurl", "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "AdminAPI", "Server",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

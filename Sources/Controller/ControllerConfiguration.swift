@@ -28,6 +28,9 @@ public struct ControllerConfiguration: Sendable {
     public var retain: Duration
     /// How many versions, and how many octets of them, each zone's journal keeps for IXFR.
     public var journal: JournalLimits
+    /// Serve the admin API over HTTPS with this certificate chain and key (a fleet node whose admin URL
+    /// is https).
+    public var adminTLS: AdminTLS?
     /// This node's name in the manifests' Fleet.
     public var node: String?
     /// The signals that begin a graceful shutdown.
@@ -38,6 +41,7 @@ public struct ControllerConfiguration: Sendable {
                 adminPort: Int = 8053, tokenFile: String? = nil, gitSync: GitSyncMode? = nil, gitTimeout: Duration = .seconds(60),
                 notificationRetry: RetryPolicy = RetryPolicy(), flapLimit: Int = 5, flapWindow: Duration = .seconds(600),
                 retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits(), node: String? = nil,
+                adminTLS: AdminTLS? = nil,
                 shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) {
         self.manifests = manifests
         self.dnsHost = dnsHost
@@ -56,6 +60,18 @@ public struct ControllerConfiguration: Sendable {
         self.retain = retain
         self.journal = journal
         self.node = node
+        self.adminTLS = adminTLS
         self.shutdownSignals = shutdownSignals
+    }
+}
+
+/// PEM files of the admin API's certificate chain and private key.
+public struct AdminTLS: Sendable, Equatable {
+    public var certificate: String
+    public var key: String
+
+    public init(certificate: String, key: String) {
+        self.certificate = certificate
+        self.key = key
     }
 }

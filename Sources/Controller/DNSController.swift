@@ -96,7 +96,7 @@ public struct DNSController: Sendable {
         let loop = ControlLoop(core: core, inbox: inbox, services: .init(
             snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, keys: keys, notifications: notifications, source: source,
             live: live, metrics: metrics, serving: { readiness.serving() }), logger: logger)
-        let admin = AdminService(host: configuration.adminHost, port: configuration.adminPort, token: token,
+        let admin = AdminService(host: configuration.adminHost, port: configuration.adminPort, token: token, tls: configuration.adminTLS,
                                  backend: .init(live: live, store: store, inbox: inbox, metrics: metrics, snapshots: snapshots,
                                                 responses: { server.responsesByRCode }),
                                  logger: logger, listening: { readiness.admin(listeningOn: $0) })
@@ -112,6 +112,17 @@ public struct DNSController: Sendable {
             throw error
         }
         try? await group.shutdownGracefully()
+    }
+
+    /// The Fleet lists this node's admin API as https and it has no certificate, or the other way round:
+    /// its peers could not pull its verdicts.
+    private func adminSchemeProblem(_ desired: DesiredState) -> String? {
+        guard let name = configuration.node, let fleet = desired.fleet, fleet.nodes.count > 1, let node = fleet.node(named: name) else { return nil }
+        switch (node.admin.hasPrefix("https://"), configuration.adminTLS != nil) {
+        case (true, false): return "Fleet/\(fleet.name) lists node \(name)'s admin API as \(node.admin): start it with --admin-tls-cert and --admin-tls-key"
+        case (false, true): return "Fleet/\(fleet.name) lists node \(name)'s admin API as \(node.admin), but --admin-tls-cert serves it over https"
+        default: return nil
+        }
     }
 
     /// The first manifests, read at start because nothing was ever applied.
@@ -165,7 +176,9 @@ public struct DNSController: Sendable {
                                                journal: configuration.journal, node: configuration.node),
                                live: live, health: health, since: since, flaps: flaps, restored: restored, now: now,
                                makeID: { UUID().uuidString.lowercased() })
-        if live.generation > 0, let problem = core.fleetMembershipProblem(live.desired) { throw NotInFleet(problem: problem) }
+        if live.generation > 0, let problem = core.fleetMembershipProblem(live.desired) ?? adminSchemeProblem(live.desired) {
+            throw NotInFleet(problem: problem)
+        }
         guard live.generation == 0 else { return (core, nil) }
 
         let (sources, problems) = ManifestFiles.read(configuration.manifests)
@@ -176,7 +189,7 @@ public struct DNSController: Sendable {
         case .invalid(let errors):
             throw InvalidManifests(errors: errors)
         case .valid(let desired, _):
-            if let problem = core.fleetMembershipProblem(desired) { throw NotInFleet(problem: problem) }
+            if let problem = core.fleetMembershipProblem(desired) ?? adminSchemeProblem(desired) { throw NotInFleet(problem: problem) }
             candidate.hostAddresses = HostResolver.addresses(for: desired)
             return (core, FirstManifests(candidate: candidate, fingerprint: SourceService.fingerprint(digest: candidate.digest, problems: [])))
         }

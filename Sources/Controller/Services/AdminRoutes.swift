@@ -2,6 +2,8 @@ import AdminAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 
@@ -139,11 +141,19 @@ enum AdminRoutes {
         return router
     }
 
-    static func application(host: String, port: Int, token: String, backend: some AdminBackend, logger: Logger,
-                            onListening: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
-        Application(router: router(token: token, readsNeedToken: !isLoopback(host), backend: backend),
-                    configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
-                    onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) }, logger: logger)
+    /// With `tls` (PEM certificate chain and key files) the API is served over HTTPS only.
+    static func application(host: String, port: Int, token: String, tls: AdminTLS?, backend: some AdminBackend, logger: Logger,
+                            onListening: @escaping @Sendable (Int) -> Void) throws -> some ApplicationProtocol {
+        let server: HTTPServerBuilder = if let tls {
+            try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.key, format: .pem))))
+        } else {
+            .http1()
+        }
+        return Application(router: router(token: token, readsNeedToken: !isLoopback(host), backend: backend), server: server,
+                           configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
+                           onServerRunning: { channel in onListening(channel.localAddress?.port ?? port) }, logger: logger)
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -22,6 +22,7 @@ struct AdminService: Service, CustomStringConvertible {
     let host: String
     let port: Int
     let token: String
+    let tls: AdminTLS?
     let backend: Backend
     let logger: Logger
     let listening: @Sendable (Int) -> Void
@@ -30,9 +31,9 @@ struct AdminService: Service, CustomStringConvertible {
     var description: String { "AdminService(\(host):\(port))" }
 
     func run() async throws {
-        let application = AdminRoutes.application(host: host, port: port, token: token, backend: backend, logger: logger,
-                                                  onListening: listening)
         do {
+            let application = try AdminRoutes.application(host: host, port: port, token: token, tls: tls, backend: backend,
+                                                           logger: logger, onListening: listening)
             try await application.run()
         } catch {
             throw Unavailable(reason: "\(error)")

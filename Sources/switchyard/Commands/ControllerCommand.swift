@@ -76,6 +76,12 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("geoip-db"), help: "A MaxMind DB (.mmdb) for geo regions that match continents and countries.")
     var geoipDatabase: String?
 
+    @Option(name: .customLong("admin-tls-cert"), help: "Serve the admin API over HTTPS with this PEM certificate chain (with --admin-tls-key).")
+    var adminTLSCertificate: String?
+
+    @Option(name: .customLong("admin-tls-key"), help: "The PEM private key of --admin-tls-cert.")
+    var adminTLSKey: String?
+
     @Option(help: "This controller's node name in the manifests' Fleet: it probes from here and agrees on health with the other nodes by quorum.")
     var node: String?
 
@@ -101,7 +107,7 @@ struct ControllerCommand: AsyncParsableCommand {
         do {
             try await controller.run { dns, admin in
                 let shown = { (host: String) in host.contains(":") ? "[\(host)]" : host }
-                print("switchyard: admin API on http://\(shown(adminHost)):\(admin)")
+                print("switchyard: admin API on \(configuration.adminTLS == nil ? "http" : "https")://\(shown(adminHost)):\(admin)")
                 print("switchyard: DNS on \(shown(host)):\(dns)")
                 fflush(nil)
             }
@@ -144,11 +150,15 @@ struct ControllerCommand: AsyncParsableCommand {
         guard journalVersions >= 0, let journalSize = Self.byteCount(journalBytes), journalSize >= 1024 else {
             throw ValidationError("--journal-versions must be 0 or more and --journal-bytes a size of at least 1K such as 512K, 8M or 1G")
         }
+        guard (adminTLSCertificate == nil) == (adminTLSKey == nil) else {
+            throw ValidationError("--admin-tls-cert and --admin-tls-key go together: the certificate chain and its private key, both PEM")
+        }
         return ControllerConfiguration(
             manifests: [manifests], dnsHost: host, dnsPort: port, interval: every, geoipDatabase: geoipDatabase,
             dataDirectory: dataDirectory, adminHost: adminHost, adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync,
             gitTimeout: gitLimit, notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter), flapLimit: notifyFlapLimit,
-            flapWindow: flapWindow, retain: kept, journal: JournalLimits(versions: journalVersions, bytes: journalSize), node: node)
+            flapWindow: flapWindow, retain: kept, journal: JournalLimits(versions: journalVersions, bytes: journalSize), node: node,
+            adminTLS: adminTLSCertificate.flatMap { certificate in adminTLSKey.map { AdminTLS(certificate: certificate, key: $0) } })
     }
 
     /// `8388608`, `512K`, `8M`, `1G` (1024-based).
