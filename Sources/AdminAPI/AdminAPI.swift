@@ -124,6 +124,8 @@ public enum AdminAPI {
 
     /// `GET /v1/verdicts`: this node's own verdicts (not the fleet's effective health), for its peers.
     /// Compact, because every peer pulls it every probe interval: times are milliseconds since 1970.
+    /// `?instance=I&generation=G&after=N` asks for only the verdicts changed since sequence N of that
+    /// instance and generation (`partial`); anything else gets every verdict.
     public struct Verdicts: Codable, Sendable, Equatable {
         public struct Monitor: Codable, Sendable, Equatable {
             public var name: String
@@ -162,16 +164,26 @@ public enum AdminAPI {
         public var node: String
         public var revision: String?
         public var generation: Int
+        /// This run of the node: sequences compare only within one.
+        public var instance: String
+        /// The newest change numbered so far: what to ask `after=` next time.
+        public var sequence: UInt64
+        /// Only what changed after the `after` asked for, and monitors with a change; else everything.
+        public var partial: Bool
         public var monitors: [Monitor]
         /// Fleet events this node has delivered lately (its peers drop their copies), and those it is
         /// still delivering (its peers wait for it while it is fresh).
         public var delivered: [String]
         public var pending: [String]
 
-        public init(node: String, revision: String?, generation: Int, monitors: [Monitor], delivered: [String], pending: [String]) {
+        public init(node: String, revision: String?, generation: Int, instance: String = "", sequence: UInt64 = 0, partial: Bool = false,
+                    monitors: [Monitor], delivered: [String], pending: [String]) {
             self.node = node
             self.revision = revision
             self.generation = generation
+            self.instance = instance
+            self.sequence = sequence
+            self.partial = partial
             self.monitors = monitors
             self.delivered = delivered
             self.pending = pending

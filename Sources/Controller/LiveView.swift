@@ -27,6 +27,7 @@ final class LiveView: Sendable {
 
     private let published = Mutex(Published())
     private let lastResults = Mutex<[EndpointKey: ProbeResult]>([:])
+    private let versions = Mutex(VerdictVersions())
 
     func publish(_ change: (inout Published) -> Void) { published.withLock { change(&$0) } }
     func record(_ result: ProbeResult, for key: EndpointKey) { lastResults.withLock { $0[key] = result } }
@@ -66,8 +67,9 @@ final class LiveView: Sendable {
 }
 
 extension LiveView {
-    /// `GET /v1/verdicts`: this node's own verdicts on what it probes, with `delivered` from the store.
-    func verdicts(delivered: [String], pending: [String]) -> AdminAPI.Verdicts? {
+    /// `GET /v1/verdicts`: this node's own verdicts on what it probes, with `delivered` from the store;
+    /// with `since` (an instance, generation and sequence this node gave out), only what changed after.
+    func verdicts(delivered: [String], pending: [String], since: VerdictCursor? = nil) -> AdminAPI.Verdicts? {
         let (now, results) = (published.withLock { $0 }, lastResults.withLock { $0 })
         guard let fleet = now.fleet else { return nil }
         var byMonitor: [String: [AdminAPI.Verdicts.Verdict]] = [:]
@@ -76,12 +78,61 @@ extension LiveView {
             byMonitor[key.monitor, default: []].append(AdminAPI.Verdicts.Verdict(
                 endpoint: key.value.description, state: (fleet.own.states[key] ?? .unknown).rawValue,
                 since: fleet.ownSince[key]?.millisecondsSince1970, ok: result?.isSuccess, detail: result?.detail,
-                latencyMilliseconds: result.map { ($0.latency.secondsValue * 10_000).rounded() / 10 }))
+                // Whole milliseconds: finer jitter would make every entry a change.
+                latencyMilliseconds: result.map { ($0.latency.secondsValue * 1000).rounded() }))
         }
-        let monitors = byMonitor.keys.sorted().map { name in
-            AdminAPI.Verdicts.Monitor(name: name, definition: fleet.definitions[name] ?? "", endpoints: byMonitor[name] ?? [])
+        let (instance, sequence, changed) = versions.withLock { versions in
+            versions.number(byMonitor, after: since.flatMap { $0.generation == now.generation ? $0 : nil })
         }
-        return AdminAPI.Verdicts(node: fleet.node, revision: now.revision, generation: now.generation, monitors: monitors,
-                                 delivered: delivered, pending: pending)
+        let monitors = byMonitor.keys.sorted().compactMap { name -> AdminAPI.Verdicts.Monitor? in
+            let endpoints = changed.map { changed in (byMonitor[name] ?? []).filter { changed.contains("\(name) \($0.endpoint)") } } ?? byMonitor[name] ?? []
+            guard changed == nil || !endpoints.isEmpty else { return nil }
+            return AdminAPI.Verdicts.Monitor(name: name, definition: fleet.definitions[name] ?? "", endpoints: endpoints)
+        }
+        return AdminAPI.Verdicts(node: fleet.node, revision: now.revision, generation: now.generation, instance: instance,
+                                 sequence: sequence, partial: changed != nil, monitors: monitors, delivered: delivered, pending: pending)
+    }
+}
+
+/// Where a peer's last verdict pull left off.
+struct VerdictCursor: Sendable, Equatable {
+    var instance: String
+    var generation: Int
+    var sequence: UInt64
+}
+
+/// Numbers each change of a served verdict, lazily: when a response is built, every entry that differs
+/// from what was served before gets the next sequence number, so a peer that saw sequence N needs only
+/// the entries numbered above N.
+struct VerdictVersions {
+    let instance = UInt64.random(in: 0 ... .max).description
+    private var sequence: UInt64 = 0
+    private var served: [String: (signature: Int, sequence: UInt64)] = [:]
+
+    /// Numbers the changes in `verdicts` (by monitor); returns the keys (`monitor endpoint`) changed after
+    /// `after`, or nil when everything must be sent (no cursor, or one of another instance).
+    mutating func number(_ verdicts: [String: [AdminAPI.Verdicts.Verdict]], after cursor: VerdictCursor?)
+        -> (instance: String, sequence: UInt64, changed: Set<String>?) {
+        var present: Set<String> = []
+        for (monitor, entries) in verdicts {
+            for entry in entries {
+                let key = "\(monitor) \(entry.endpoint)"
+                present.insert(key)
+                var hasher = Hasher()
+                hasher.combine(entry.state)
+                hasher.combine(entry.since)
+                hasher.combine(entry.ok)
+                hasher.combine(entry.detail)
+                hasher.combine(entry.latencyMilliseconds)
+                let signature = hasher.finalize()
+                if served[key]?.signature != signature {
+                    sequence += 1
+                    served[key] = (signature, sequence)
+                }
+            }
+        }
+        served = served.filter { present.contains($0.key) }
+        guard let cursor, cursor.instance == instance, cursor.sequence <= sequence else { return (instance, sequence, nil) }
+        return (instance, sequence, Set(served.filter { $0.value.sequence > cursor.sequence }.keys))
     }
 }

@@ -30,7 +30,7 @@ struct AdminRoutesTests {
 
         func metrics() async -> String { "" }
 
-        func verdicts() async throws -> AdminAPI.Verdicts? {
+        func verdicts(since: VerdictCursor?) async throws -> AdminAPI.Verdicts? {
             guard peerToken != nil else { return nil }
             return AdminAPI.Verdicts(node: "fra", revision: "r1", generation: 3, monitors: [
                 .init(name: "web", definition: "0123456789abcdef", endpoints: [

@@ -16,8 +16,9 @@ protocol AdminBackend: Sendable {
     func events(since: Int?, limit: Int) async throws -> AdminAPI.Events
     /// The Prometheus exposition text.
     func metrics() async -> String
-    /// This node's own verdicts for its fleet peers; nil when it is not in a fleet of several nodes.
-    func verdicts() async throws -> AdminAPI.Verdicts?
+    /// This node's own verdicts for its fleet peers (only what changed after `since`, when it can);
+    /// nil when it is not in a fleet of several nodes.
+    func verdicts(since: VerdictCursor?) async throws -> AdminAPI.Verdicts?
     /// The token fleet peers present (read where the Fleet's `tokenFrom` points), when in a fleet.
     func fleetToken() -> String?
 }
@@ -125,8 +126,15 @@ enum AdminRoutes {
             case .failure(let failure): throw AdminFailure(failure)
             }
         })
-        router.get("/v1/verdicts", use: guarded(write: false, fleet: true) { _ in
-            guard let verdicts = try await backend.verdicts() else {
+        router.get("/v1/verdicts", use: guarded(write: false, fleet: true) { request in
+            let query = request.uri.queryParameters
+            // A cursor that does not parse is no cursor: the whole list is the answer.
+            let since = query.get("instance").flatMap { instance in
+                query.get("generation").flatMap { Int($0) }.flatMap { generation in
+                    query.get("after").flatMap { UInt64($0) }.map { VerdictCursor(instance: String(instance), generation: generation, sequence: $0) }
+                }
+            }
+            guard let verdicts = try await backend.verdicts(since: since) else {
                 throw AdminFailure(.notFound, "this controller is not a node of a fleet",
                                    detail: ["a Fleet with several nodes in the manifests, and --node NAME, make it one"])
             }

@@ -76,10 +76,10 @@ struct AdminService: Service, CustomStringConvertible {
             })
         }
 
-        func verdicts() async throws -> AdminAPI.Verdicts? {
+        func verdicts(since: VerdictCursor?) async throws -> AdminAPI.Verdicts? {
             guard live.fleet != nil else { return nil }
             let events = try await store.fleetEvents(kinds: FleetDelivery.kinds.sorted(), since: Date().addingTimeInterval(-3600))
-            return live.verdicts(delivered: events.delivered, pending: events.pending)
+            return live.verdicts(delivered: events.delivered, pending: events.pending, since: since)
         }
 
         func fleetToken() -> String? {
