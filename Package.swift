@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "Store", dependencies: [
             "DNSWire", "Model", .product(name: "GRDB", package: "GRDB.swift"),
         ], exclude: ["README.md"]),
-        .target(name: "AdminAPI", dependencies: ["Model"], exclude: ["README.md"]),
+        .target(name: "AdminAPI", dependencies: ["CCurl", "Model"], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [
             "DNSWire", "Authority",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -60,7 +60,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Controller", dependencies: [
-            "CCurl", "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "AdminAPI", "Server",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "AdminAPI", "Server",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The example manifests must pass both checkers: the JSON Schemas (with check-jsonschema, the tool
+# The example manifests (manifests/, and examples/ of what needs more than one machine) must pass both checkers: the JSON Schemas (with check-jsonschema, the tool
 # editors' schemas are written for) and `switchyard validate`. And the checks must be able to fail:
 # a known-bad manifest is refused by both.
 set -euo pipefail
@@ -7,7 +7,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 scripts/ensure-python-tools.sh check-jsonschema
 checker=.build-venv/bin/check-jsonschema
-examples=$(find manifests -name '*.yaml' | sort)
+examples=$(find manifests examples -name '*.yaml' | sort)
 
 echo "schemas: checking schemas/*.json against the JSON Schema 2020-12 metaschema"
 "$checker" --check-metaschema schemas/*.json
@@ -16,6 +16,7 @@ echo "schemas: checking the example manifests"
 "$checker" --schemafile schemas/manifest.schema.json $examples
 echo "validate: checking the example manifests"
 .build/debug/switchyard validate manifests
+.build/debug/switchyard validate examples/fleet
 
 bad=Tests/ManifestsTests/Fixtures/invalid/scalars.yaml
 if "$checker" --schemafile schemas/manifest.schema.json "$bad" >/dev/null 2>&1; then

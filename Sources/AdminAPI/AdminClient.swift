@@ -1,19 +1,19 @@
 import Foundation
 import Model
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Where a controller's admin API is and how to authenticate to it. It hands out a reader (all that a
 /// plan, `status` or `events` gets) and, only when asked, a writer: a dry run never holds one.
 public struct AdminConnection: Sendable {
     let base: String
     let token: String?
+    let caFile: String?
 
-    /// `server` is the API's base URL (`http://127.0.0.1:8053`); `token` the bearer token, if any.
-    public init(server: String, token: String?) {
+    /// `server` is the API's base URL (`http://127.0.0.1:8053`); `token` the bearer token, if any;
+    /// `caFile` a PEM bundle to verify an https server against instead of the system's.
+    public init(server: String, token: String?, caFile: String? = nil) {
         base = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.token = token
+        self.caFile = caFile
     }
 
     public var reader: AdminReader { AdminReader(connection: self) }
@@ -31,24 +31,19 @@ public struct AdminConnection: Sendable {
     }
 
     func send<Response: Decodable>(_ method: String, _ path: String, body: Data? = nil, as type: Response.Type) async throws -> Response {
-        guard let url = URL(string: base + path) else { throw Failure(status: 0, message: "--server \(base) is not a URL", detail: []) }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.timeoutInterval = 120
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        guard base.hasPrefix("http://") || base.hasPrefix("https://"), URL(string: base + path) != nil else {
+            throw Failure(status: 0, message: "--server \(base) is not an http:// or https:// URL", detail: [])
         }
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let headers = token.map { ["Authorization: Bearer \($0)"] } ?? []
         let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await URLSession.shared.data(for: request)
-        } catch {
-            throw Failure(status: 0, message: "cannot reach the controller at \(base): \(error.localizedDescription)",
-                          detail: ["start it with `switchyard controller`, or pass --server"])
+        let status: Int
+        switch await HTTPTransfer.send(method, url: base + path, headers: headers, body: body, caFile: caFile, timeout: .seconds(120)) {
+        case .success(let response):
+            (data, status) = (response.body, response.status)
+        case .failure(let failure):
+            throw Failure(status: 0, message: "cannot reach the controller at \(base): \(failure.message)",
+                          detail: ["start it with `switchyard controller`, or pass --server (and --ca-file for a private CA)"])
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             let failure = try? JSONDecoder().decode(AdminAPI.Failure.self, from: data)
             throw Failure(status: status, message: "the controller answered \(status): \(failure?.error ?? String(decoding: data, as: UTF8.self))",

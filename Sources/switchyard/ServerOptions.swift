@@ -13,9 +13,13 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "The controller's data directory, where it writes admin.token.")
     var dataDirectory: String = ".switchyard"
 
+    @Option(name: .customLong("ca-file"), help: "A PEM file of CA certificates to verify an https --server against (a fleet's private CA).")
+    var caFile: String?
+
     var connection: AdminConnection {
         AdminConnection(server: server, token: AdminTokenFile.find(environment: ProcessInfo.processInfo.environment,
-                                                                  tokenFile: tokenFile, dataDirectory: dataDirectory))
+                                                                  tokenFile: tokenFile, dataDirectory: dataDirectory),
+                        caFile: caFile)
     }
 }
 

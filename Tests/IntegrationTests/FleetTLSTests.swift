@@ -4,7 +4,7 @@ import SwitchyardTesting
 import Testing
 
 /// Two fleet nodes on loopback whose admin APIs are https: they pull each other's verdicts over TLS,
-/// verified against the fleet's CA file, with the fleet token; and a node whose admin URL is https but
+/// verified against the fleet's CA file, with the fleet token; the CLI reads them with `--ca-file`; and a node whose admin URL is https but
 /// that has no certificate refuses to start.
 @Suite("A fleet over TLS")
 struct FleetTLSTests {
@@ -52,9 +52,11 @@ struct FleetTLSTests {
             #expect(nodes[name]?.adminURL == "https://127.0.0.1:\(ports[name]!)")
         }
 
+        // The CLI reads each node over https, verified against the fleet's CA (--ca-file).
         func state(of name: String) -> AdminAPI.State? {
-            guard let result = try? run("curl", ["-sf", "--cacert", certificate.certificate.path, "-H", "Authorization: Bearer admin-secret",
-                                                 "https://localhost:\(ports[name]!)/v1/state"]), result.status == 0 else { return nil }
+            guard let result = try? run(repositoryRoot.appendingPathComponent(".build/debug/switchyard").path,
+                                        ["status", "--server", "https://localhost:\(ports[name]!)", "--ca-file", certificate.certificate.path,
+                                         "--output", "json"]), result.status == 0 else { return nil }
             return try? JSONDecoder().decode(AdminAPI.State.self, from: Data(result.output.utf8))
         }
         // Each sees the other fresh and its verdicts: 127.0.0.1 answers on the port, 127.0.0.2 does not.
@@ -65,7 +67,10 @@ struct FleetTLSTests {
                 return verdicts.contains { $0 == ("127.0.0.1", "up") } && verdicts.contains { $0 == ("127.0.0.2", "down") }
             }, "\(node) pulls \(peer)'s verdicts over TLS")
         }
-        // TLS is verified: without the CA, curl refuses the certificate; the fleet token opens /v1/verdicts only.
+        // TLS is verified: without the CA, the CLI and curl refuse the certificate; the fleet token opens /v1/verdicts only.
+        let unverified = try run(repositoryRoot.appendingPathComponent(".build/debug/switchyard").path,
+                                 ["status", "--server", "https://localhost:\(ports["a"]!)"])
+        #expect(unverified.status == 1 && unverified.output.contains("SSL certificate problem"))
         #expect(try run("curl", ["-sf", "https://localhost:\(ports["a"]!)/healthz"]).status != 0)
         let verdicts = try run("curl", ["-sf", "--cacert", certificate.certificate.path, "-H", "Authorization: Bearer fleet-secret",
                                         "https://localhost:\(ports["a"]!)/v1/verdicts"])
