@@ -44,3 +44,4 @@ bench:
 	Benchmarks/notify-latency.sh
 	Benchmarks/store-durability.sh
 	Benchmarks/secondary-follow.sh
+	Benchmarks/fleet-failover.sh
