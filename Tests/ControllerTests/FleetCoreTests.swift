@@ -78,7 +78,7 @@ struct FleetCoreTests {
             ], delivered: [], pending: [])
             pulls[node] = .success(PeerVerdicts(verdicts, pulledAt: at(seconds)))
         }
-        return .fleet(FleetRound(time: at(seconds), pulls: pulls, ownResults: [:]))
+        return .fleet(FleetRound(pulls: pulls, ownResults: [:]))
     }
 
     /// A core for `node`, generation 1 live (applied at 1, stored at 2), and the inputs after that.
@@ -142,6 +142,18 @@ struct FleetCoreTests {
         #expect(core.fleetMembershipProblem(Self.manifests(node: ["solo"]).state!) == nil)
         _ = core.step(.manifests(Self.manifests(node: ["solo"])), now: Self.at(1))
         #expect(!core.isFleet)
+    }
+
+    /// After a restart the monitor starts from the stored health and reports only changes: the node's
+    /// own vote starts from the same health, so it counts before anything changes.
+    @Test func aRestartedNodeVotesWithTheHealthItStartsFrom() throws {
+        let desired = try #require(Self.manifests().state)
+        let core = ControlCore(settings: .init(interval: .seconds(30), node: "fra"), live: .init(desired: desired, generation: 3),
+                               health: HealthTable([Self.primary: .up]), now: Self.at(0), makeID: { "id" })
+        #expect(core.fleet.own.states == [Self.primary: .up])
+        let outsider = ControlCore(settings: .init(interval: .seconds(30)), live: .init(desired: desired, generation: 3),
+                                   health: HealthTable([Self.primary: .up]), now: Self.at(0), makeID: { "id" })
+        #expect(outsider.fleet.own.states.isEmpty)
     }
 
     static func events(_ core: ControlCore) -> [String] {

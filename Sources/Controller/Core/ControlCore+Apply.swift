@@ -106,6 +106,7 @@ extension ControlCore {
         live = Live(desired: commit.desired, generation: generation, revision: commit.revision, checksum: commit.checksum,
                     appliedAt: now, digest: commit.digest, hostAddresses: commit.hostAddresses)
         let (previous, versions) = install(now: now)
+        seedOwnVerdicts()
         // Keys first: a transfer the new snapshot allows may be signed with a key it adds.
         var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(probedHere, known: health.states)]
             + notifications(from: previous)

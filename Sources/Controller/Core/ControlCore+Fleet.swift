@@ -25,6 +25,20 @@ extension ControlCore {
         }
     }
 
+    /// This node's own verdicts as its monitor starts from them: for endpoints it probes and has no
+    /// verdict of its own on yet, the known health it seeds the monitor with (`.probe(…, known:)`). The
+    /// monitor publishes only changes, so without this a restarted node would vote on nothing it still
+    /// sees as before.
+    mutating func seedOwnVerdicts() {
+        guard settings.node != nil else { return }
+        let probed = Set(probedHere.map(\.key))
+        var own = HealthTable(fleet.own.states.filter { probed.contains($0.key) })
+        for key in probed where own.states[key] == nil {
+            if let known = health.states[key] { own.set(known, for: key) }
+        }
+        fleet.own = own
+    }
+
     /// This node's monitor changed its verdicts.
     mutating func ownVerdicts(_ update: HealthUpdate, now: Timestamp) -> [ControlEffect] {
         fleet.own = update.health
@@ -108,6 +122,12 @@ extension ControlCore {
         return LocationVerdict(location: location, state: HealthState(rawValue: verdict.state) ?? .unknown,
                                since: verdict.since.map(Timestamp.init(millisecondsSince1970:)), result: result, fresh: fresh,
                                sameDefinition: held.definition == definition)
+    }
+
+    /// A flapping policy's summary, named alike on every node: every node held the same events.
+    func fleetSummaryID(_ policy: PolicyID, held: FlapGuard.Held) -> String {
+        Self.uuid([policy.description, "summary", held.events.first?.id ?? "", String(held.first.millisecondsSince1970)]
+            .joined(separator: "\u{1f}"))
     }
 
     /// The width of the time buckets in fleet event ids: nodes that date a change a little apart still

@@ -40,7 +40,7 @@ extension ControlCore {
         var record = Record()
         var effects: [ControlEffect] = []
         for (policy, held) in due {
-            record.events.append(EventRecords.summary(id: makeID(), policy: policy, held: held, servingNow: serving[policy],
+            record.events.append(EventRecords.summary(id: isFleet ? fleetSummaryID(policy, held: held) : makeID(), policy: policy, held: held, servingNow: serving[policy],
                                                       state: live.desired, generation: live.generation, revision: live.revision,
                                                       time: now))
             record.summarized += held.events.map(\.id)

@@ -112,6 +112,7 @@ struct ControlCore: Sendable {
                                   options: .init(hostAddresses: live.hostAddresses, journal: settings.journal, restored: restored))
         targets = ProbeTarget.all(in: live.desired)
         startVersions = Self.versions(from: .empty, to: snapshot).filter { restored[$0.origin]?.serial != $0.serial }
+        seedOwnVerdicts()
     }
 
     /// What starting the loop does: load the live config's TSIG keys, serve it, probe its endpoints, and

@@ -14,8 +14,7 @@ import Model
 /// | every earlier node is stale                                             | sends it      |
 ///
 /// A stale node is passed by at once, so a sender killed before it could send is replaced within the
-/// staleness bound. Events that are not failover events (a failed reconcile is one node's own) are
-/// always sent.
+/// staleness bound. Other events (a failed reconcile, a drift: one node's own) are always sent.
 enum FleetDelivery {
     enum Decision: Equatable {
         case send
@@ -23,7 +22,8 @@ enum FleetDelivery {
         case deliveredBy(String)
     }
 
-    static let kinds = Set(FailoverEvent.Kind.allCases.map(\.rawValue))
+    /// Failover events and the summaries of flapping policies: every node derives them alike.
+    static let kinds = Set(FailoverEvent.Kind.allCases.map(\.rawValue) + ["summary"])
 
     static func decide(eventID: String, kind: String, eventTime: Date, now: Date, fleet: FleetPublication?) -> Decision {
         guard let fleet, kinds.contains(kind) else { return .send }

@@ -32,7 +32,6 @@ struct PeerVerdicts: Sendable, Equatable {
 
 /// One round of pulls from every peer, made by the fleet service off the loop.
 struct FleetRound: Sendable {
-    var time: Timestamp
     /// Each peer's verdicts, or why they could not be had.
     var pulls: [String: Result<PeerVerdicts, PullFailure>]
     /// This node's own last probe result per endpoint, for the evidence in events and status.

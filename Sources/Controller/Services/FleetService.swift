@@ -88,7 +88,7 @@ final class FleetService: Service, Sendable {
         }
         let now = Timestamp(date: Date())
         let results = live.lastProbeResults.filter { fleet.probed.contains($0.key) }
-        send(.fleet(FleetRound(time: now, pulls: pulls.mapValues { $0.map { PeerVerdicts($0, pulledAt: now) } }, ownResults: results)))
+        send(.fleet(FleetRound(pulls: pulls.mapValues { $0.map { PeerVerdicts($0, pulledAt: now) } }, ownResults: results)))
         var merged: [String: AdminAPI.Verdicts] = [:]
         for (node, pull) in pulls {
             if case .success(let verdicts) = pull { merged[node] = verdicts } else if let base = held[node] { merged[node] = base }
