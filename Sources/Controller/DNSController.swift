@@ -81,7 +81,7 @@ public struct DNSController: Sendable {
         let writer = StoreWriter(store: store, metrics: metrics, logger: logger)
         let notifications = NotificationService(settings: .init(retry: configuration.notificationRetry), store: store, writer: writer,
                                                 notifiers: { live.notifiers }, fleet: { live.fleet }, metrics: metrics, logger: logger)
-        let fleet = FleetService(live: live, send: { inbox.send($0) }, logger: logger)
+        let fleet = FleetService(live: live, send: { inbox.send($0) })
         let keys = KeyringService(logger: logger)
         let transfers = TransferService(sender: NotifySender(group: group, logger: logger), keyring: keys.keyring, logger: logger)
         let source = SourceService(

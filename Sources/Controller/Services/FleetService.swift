@@ -1,6 +1,5 @@
 import AdminAPI
 import Foundation
-import Logging
 import Model
 import NIOPosix
 import Notify
@@ -15,14 +14,12 @@ import ServiceLifecycle
 final class FleetService: Service, Sendable {
     private let live: LiveView
     private let send: @Sendable (ControlInput) -> Void
-    private let logger: Logger
     /// Every this many rounds a peer is asked for its whole list, whatever its cursor says.
     static let fullEvery = 60
 
-    init(live: LiveView, send: @escaping @Sendable (ControlInput) -> Void, logger: Logger) {
+    init(live: LiveView, send: @escaping @Sendable (ControlInput) -> Void) {
         self.live = live
         self.send = send
-        self.logger = logger
     }
 
     func run() async throws {
@@ -65,7 +62,6 @@ final class FleetService: Service, Sendable {
                     let fetched = try? await pool.runIfActive {
                         FleetClient.get(url: peer.admin + "/v1/verdicts" + cursor, token: token, caFile: caFile, timeout: timeout)
                     }
-                    let at = Timestamp(date: Date())
                     switch fetched {
                     case .success(let data):
                         do {
