@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "NotifyTests", dependencies: ["Notify"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "DNSWire", "Model", "Manifests", "Authority", "Notify", "Server", "SwitchyardTesting",
+            "AdminAPI", "DNSWire", "Model", "Manifests", "Authority", "Notify", "Server", "SwitchyardTesting",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

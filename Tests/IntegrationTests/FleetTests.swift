@@ -151,6 +151,16 @@ struct FleetTests {
         #expect(waitUntil(seconds: 10, every: 0.2) { lab.verdict(iad, of: sin)?.state == "up" && lab.verdict(iad, of: fra)?.state == "up" })
         let text = lab.statusText(iad)
         for location in Self.names { #expect(text.contains("    \(location): up"), "status from iad shows \(location): \(text)") }
+        let metrics = try lab.network.run(on: nil, ["curl", "-s", "-H", "Authorization: Bearer \(lab.adminToken)",
+                                                    "http://\(lab.address(iad)):8053/metrics"]).output.split(separator: "\n")
+        for location in Self.names {
+            let line = metrics.first { $0.hasPrefix("switchyard_verdict_up{monitor=\"web\",endpoint=\"\(lab.primary)\",location=\"\(location)\"}") }
+            #expect(line.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } == 1, "metrics show \(location)'s verdict: \(line ?? "none")")
+        }
+        for peer in [fra, sin] {
+            let line = metrics.first { $0.hasPrefix("switchyard_peer_fresh{node=\"\(peer)\"}") }
+            #expect(line.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } } == 1, "metrics show \(peer) fresh: \(line ?? "none")")
+        }
 
         // Blackholed from fra only: fra's verdict is down, nobody fails over.
         try lab.network.blackhole(lab.primary, from: fra)
