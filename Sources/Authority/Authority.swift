@@ -11,9 +11,11 @@ public enum Authority {
     /// The response to one query.
     ///
     /// When it answers what (the contract callers and tests rely on):
+    /// - BADVERS: an EDNS version above 0, before any option is read; the response carries OPT version 0
+    ///   and no option (RFC 6891 §6.1.3).
+    /// - NOTIMP: any opcode but QUERY, whatever the question count; the question is echoed.
     /// - FORMERR: a response sent as a query, not exactly one question, or a malformed Client Subnet option.
-    /// - NOTIMP: any opcode but QUERY.
-    /// - BADVERS: an EDNS version above 0; the response carries OPT version 0 (RFC 6891 §6.1.3).
+    /// Unknown EDNS options and flags are ignored: none is echoed but Client Subnet, and of the flags only DO.
     /// - REFUSED, without AA: the name is in no zone served here (never recursion), a class other than IN
     ///   or ANY, or AXFR/IXFR, which the server answers itself over TCP.
     /// - NOERROR with AA: the RRset; CNAMEs followed while they stay in served zones; wildcards
@@ -48,6 +50,12 @@ public enum Authority {
         var subnet: ClientSubnet? = nil
         if let edns = query.edns {
             var reply = EDNS(udpPayloadSize: UInt16(maxUDPPayload), version: 0, isDNSSECOK: edns.isDNSSECOK)
+            // RFC 6891 §6.1.3: a version we do not speak is answered before its options mean anything.
+            guard edns.version == 0 else {
+                response.edns = reply
+                response.rcode = .badVersion
+                return (response, true, nil)
+            }
             do {
                 if var echoed = try edns.clientSubnet() {
                     echoed.scopePrefixLength = 0
@@ -60,17 +68,17 @@ public enum Authority {
                 return (response, true, nil)
             }
             response.edns = reply
-            if edns.version > 0 {
-                response.rcode = .badVersion
-                return (response, true, nil)
-            }
         }
-        guard !query.header.isResponse, query.questions.count == 1 else {
+        guard !query.header.isResponse else {
             response.rcode = .formatError
             return (response, true, nil)
         }
         guard query.header.opcode == .query else {
             response.rcode = .notImplemented
+            return (response, true, nil)
+        }
+        guard query.questions.count == 1 else {
+            response.rcode = .formatError
             return (response, true, nil)
         }
         let question = query.questions[0]

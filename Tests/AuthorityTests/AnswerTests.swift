@@ -149,6 +149,10 @@ struct AnswerTests {
         var notify = Message.query(try Name("example.com."), .soa)
         notify.header.opcode = .notify
         #expect(answer(notify).rcode == .notImplemented)
+        #expect(answer(notify).questions == notify.questions)
+        // NOTIMP whatever the question count (a question-less opcode is not malformed for that).
+        notify.questions = []
+        #expect(answer(notify).rcode == .notImplemented)
         var chaos = Message.query(try Name("version.bind."), .txt)
         chaos.questions[0].rrClass = .chaos
         #expect(answer(chaos).rcode == .refused)
@@ -181,6 +185,17 @@ struct AnswerTests {
 
         query.edns = EDNS(options: [EDNSOption(code: .clientSubnet, data: hex("0001 18 00 c0000201"))])
         #expect(answer(query).rcode == .formatError)
+
+        // BADVERS comes before any option is read, and carries none.
+        query.edns = EDNS(udpPayloadSize: 4096, version: 1, options: [EDNSOption(code: .clientSubnet, data: hex("0001 18 00 c0000201"))])
+        reply = answer(query)
+        #expect(reply.rcode == .badVersion && reply.edns?.options.isEmpty == true)
+        // Unknown options and flags are not echoed.
+        var unknown = EDNS(udpPayloadSize: 4096, options: [EDNSOption(code: EDNSOptionCode(65001), data: [1, 2])])
+        unknown.isDNSSECOK = false
+        query.edns = unknown
+        reply = answer(query)
+        #expect(reply.rcode == .noError && reply.edns?.options.isEmpty == true)
 
         #expect(answer(Message.query(try Name("www.example.com."), .a, edns: nil)).edns == nil)
     }
