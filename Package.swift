@@ -78,7 +78,7 @@ let package = Package(
         // Only `switchyard controller` reaches into Controller (to run one); every other command talks
         // to a controller through AdminAPI.
         .executableTarget(name: "switchyard", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "AdminAPI", "Controller",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "AdminAPI", "Server", "Controller",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -104,6 +104,7 @@ let package = Package(
             "Controller", "AdminAPI", "Authority", "Manifests", "Model", "Monitor", "Reconcile", "Store",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "DNSWire"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Model", "DNSWire", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "NotifyTests", dependencies: ["Notify"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),

@@ -1,5 +1,6 @@
 import Authority
 import Notify
+import Server
 import UnixSignals
 
 /// How a controller runs: `switchyard controller`'s flags.
@@ -31,6 +32,8 @@ public struct ControllerConfiguration: Sendable {
     /// Serve the admin API over HTTPS with this certificate chain and key (a fleet node whose admin URL
     /// is https).
     public var adminTLS: AdminTLS?
+    /// Response rate limiting of UDP answers.
+    public var rateLimit: ResponseRateLimiter.Settings
     /// This node's name in the manifests' Fleet.
     public var node: String?
     /// The signals that begin a graceful shutdown.
@@ -41,7 +44,7 @@ public struct ControllerConfiguration: Sendable {
                 adminPort: Int = 8053, tokenFile: String? = nil, gitSync: GitSyncMode? = nil, gitTimeout: Duration = .seconds(60),
                 notificationRetry: RetryPolicy = RetryPolicy(), flapLimit: Int = 5, flapWindow: Duration = .seconds(600),
                 retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits(), node: String? = nil,
-                adminTLS: AdminTLS? = nil,
+                adminTLS: AdminTLS? = nil, rateLimit: ResponseRateLimiter.Settings = ResponseRateLimiter.Settings(),
                 shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) {
         self.manifests = manifests
         self.dnsHost = dnsHost
@@ -61,6 +64,7 @@ public struct ControllerConfiguration: Sendable {
         self.journal = journal
         self.node = node
         self.adminTLS = adminTLS
+        self.rateLimit = rateLimit
         self.shutdownSignals = shutdownSignals
     }
 }

@@ -32,6 +32,8 @@ final class ControllerMetrics: Sendable {
     private let reconcileDuration: DurationHistogram
     private let responses: [Counter]
     private let responsesCounted = Mutex([Int](repeating: 0, count: 16))
+    private let rateLimited: [Counter]
+    private let rateLimitedCounted = Mutex([0, 0])
     private let endpoints = Mutex<[EndpointKey: Gauge]>([:])
     private let policyQueries = Mutex<[PolicyID: (counter: Counter, counted: Int)]>([:])
     /// The fleet as last published; its gauges are brought up to date when the metrics are read.
@@ -65,6 +67,10 @@ final class ControllerMetrics: Sendable {
             let name = "\(RCode(rawValue: UInt16(code)))"
             return registry.makeCounter(name: "switchyard_dns_responses_total", labels: [("rcode", name)],
                                         help: "DNS responses sent, UDP and TCP, by RCODE.")
+        }
+        rateLimited = ["dropped", "slipped"].map { action in
+            registry.makeCounter(name: "switchyard_dns_rate_limited_total", labels: [("action", action)],
+                                 help: "UDP responses that response rate limiting dropped, or sent truncated instead (slipped).")
         }
         for kind in FailoverEvent.Kind.allCases { _ = failoverCounter(kind) }
     }
@@ -154,8 +160,15 @@ final class ControllerMetrics: Sendable {
 
     /// The exposition text, with the DNS response and per-policy query counts and the outbox (when it
     /// could be read) brought up to date first.
-    func text(responses current: [Int], policies: [PolicyID: Int], outbox counts: [String: Int]?) -> String {
+    func text(responses current: [Int], rateLimited limited: (dropped: Int, slipped: Int) = (0, 0), policies: [PolicyID: Int],
+              outbox counts: [String: Int]?) -> String {
         updateFleetGauges()
+        rateLimitedCounted.withLock { counted in
+            for (index, value) in [limited.dropped, limited.slipped].enumerated() where value > counted[index] {
+                rateLimited[index].increment(by: Int64(value - counted[index]))
+                counted[index] = value
+            }
+        }
         policyQueries.withLock { known in
             for (policy, value) in policies {
                 var entry = known[policy] ?? (registry.makeCounter(name: "switchyard_policy_queries_total",

@@ -91,14 +91,15 @@ public struct DNSController: Sendable {
                             },
                             alreadySent: first?.fingerprint),
             liveDigest: { live.digest }, send: { inbox.send($0) }, metrics: metrics, logger: logger)
-        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort, keyring: keys.keyring),
+        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort, keyring: keys.keyring,
+                                                    rateLimit: configuration.rateLimit),
                                snapshots: snapshots, group: group, logger: logger)
         let loop = ControlLoop(core: core, inbox: inbox, services: .init(
             snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, keys: keys, notifications: notifications, source: source,
             live: live, metrics: metrics, serving: { readiness.serving() }), logger: logger)
         let admin = AdminService(host: configuration.adminHost, port: configuration.adminPort, token: token, tls: configuration.adminTLS,
                                  backend: .init(live: live, store: store, inbox: inbox, metrics: metrics, snapshots: snapshots,
-                                                responses: { server.responsesByRCode }),
+                                                responses: { server.responsesByRCode }, rateLimited: { server.rateLimited }),
                                  logger: logger, listening: { readiness.admin(listeningOn: $0) })
 
         let services: [any Service] = [DNSService(server: server, listening: { readiness.dns(listeningOn: $0) }),

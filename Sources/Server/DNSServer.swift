@@ -19,9 +19,13 @@ public final class DNSServer: Sendable {
         public var tcpIdleTimeout: TimeAmount
         /// Keys for TSIG-signed queries and transfers, replaceable while serving.
         public var keyring: TSIGKeyringReference
+        /// Response rate limiting over UDP.
+        public var rateLimit: ResponseRateLimiter.Settings
 
         public init(host: String = "127.0.0.1", port: Int = 5353, maxTCPConnections: Int = 1024,
-                    tcpIdleTimeout: TimeAmount = .seconds(10), keyring: TSIGKeyringReference = TSIGKeyringReference()) {
+                    tcpIdleTimeout: TimeAmount = .seconds(10), keyring: TSIGKeyringReference = TSIGKeyringReference(),
+                    rateLimit: ResponseRateLimiter.Settings = ResponseRateLimiter.Settings()) {
+            self.rateLimit = rateLimit
             self.host = host
             self.port = port
             self.maxTCPConnections = maxTCPConnections
@@ -37,10 +41,13 @@ public final class DNSServer: Sendable {
     private let connections = ManagedAtomic<Int>(0)
     private let counters: NIOLockedValueBox<[ResponseCounters]> = NIOLockedValueBox([])
     private let logger: Logger
+    /// Shared by every UDP event loop: a client's queries may arrive on any of their sockets.
+    private let limiter: ResponseRateLimiter
 
     public init(configuration: Configuration, snapshots: SnapshotReference, group: MultiThreadedEventLoopGroup,
                 logger: Logger) {
         self.configuration = configuration
+        limiter = ResponseRateLimiter(settings: configuration.rateLimit)
         self.snapshots = snapshots
         self.group = group
         self.logger = logger
@@ -81,9 +88,10 @@ public final class DNSServer: Sendable {
                     // buffer under glibc's 128 KiB mmap threshold, so reading never maps and unmaps memory;
                     // 8 and 32 slots measured alike with dnsperf.
                     .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 4096))
-                    .channelInitializer { channel in
+         .channelInitializer { [limiter] channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(responder: responder, counters: loopCounters))
+                            try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(responder: responder, counters: loopCounters,
+                                                                                           limiter: limiter))
                         }
                     }
                     .bind(host: configuration.host, port: port).get()
@@ -132,6 +140,9 @@ public final class DNSServer: Sendable {
             for (index, value) in set.values.enumerated() { total[index] += value }
         }
     }
+
+    /// UDP responses rate limiting dropped, and sent truncated instead, since start.
+    public var rateLimited: (dropped: Int, slipped: Int) { limiter.counts }
 
     /// Closes every listener; queries in flight finish.
     public func stop() async {

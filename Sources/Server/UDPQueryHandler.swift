@@ -34,10 +34,12 @@ final class UDPQueryHandler: ChannelInboundHandler {
     private var cachedSnapshot: Snapshot? = nil
 
     private let counters: ResponseCounters
+    private let limiter: ResponseRateLimiter
 
-    init(responder: QueryResponder, counters: ResponseCounters) {
+    init(responder: QueryResponder, counters: ResponseCounters, limiter: ResponseRateLimiter) {
         self.responder = responder
         self.counters = counters
+        self.limiter = limiter
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -69,7 +71,18 @@ final class UDPQueryHandler: ChannelInboundHandler {
             buffer.writeBytes(answer)
             return buffer
         }
-        guard let response else { return }
+        guard var response else { return }
+        if limiter.isEnabled, let client = envelope.remoteAddress.dnsAddress {
+            let verdict = response.withUnsafeReadableBytes { limiter.check($0, client: client, now: NIODeadline.now().uptimeNanoseconds) }
+            switch verdict {
+            case .send: break
+            case .drop: return
+            case .slip:
+                let truncated = response.withUnsafeReadableBytes { ResponseRateLimiter.truncated($0) }
+                response = context.channel.allocator.buffer(capacity: truncated.count)
+                response.writeBytes(truncated)
+            }
+        }
         response.withUnsafeReadableBytes { counters.count($0) }
         context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: response)), promise: nil)
         needsFlush = true

@@ -48,6 +48,7 @@ struct AdminService: Service, CustomStringConvertible {
         let metrics: ControllerMetrics
         let snapshots: SnapshotReference
         let responses: @Sendable () -> [Int]
+        let rateLimited: @Sendable () -> (dropped: Int, slipped: Int)
 
         func state(withSources: Bool) async throws -> AdminAPI.State {
             live.state(sources: withSources && live.generation > 0 ? try await store.latestSources() : [])
@@ -88,7 +89,7 @@ struct AdminService: Service, CustomStringConvertible {
 
         func metrics() async -> String {
             let outbox = try? await store.outboxCounts()
-            return metrics.text(responses: responses(), policies: snapshots.load().policyQueryCounts(), outbox: outbox)
+            return metrics.text(responses: responses(), rateLimited: rateLimited(), policies: snapshots.load().policyQueryCounts(), outbox: outbox)
         }
     }
 }

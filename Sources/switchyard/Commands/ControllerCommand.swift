@@ -5,10 +5,12 @@ import Glibc
 // The one command that reaches into Controller: it runs one. Every other command goes through AdminAPI.
 import Authority
 import Controller
+import DNSWire
 import Logging
 import Manifests
 import Model
 import Notify
+import Server
 
 /// `switchyard controller`: serves the manifests over DNS and follows their changes.
 struct ControllerCommand: AsyncParsableCommand {
@@ -82,6 +84,15 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-tls-key"), help: "The PEM private key of --admin-tls-cert.")
     var adminTLSKey: String?
 
+    @Option(name: .customLong("rrl-rate"), help: "Response rate limiting: UDP responses per second per client network (/24, /56) and answer; 0 turns it off.")
+    var rrlRate: Int = 200
+
+    @Option(name: .customLong("rrl-slip"), help: "Every this many responses rate limiting drops, one goes out truncated (the client retries over TCP); 0: none.")
+    var rrlSlip: Int = 2
+
+    @Option(name: .customLong("rrl-exempt"), help: "A network (CIDR or address) never rate limited; repeatable; \"none\" clears the default (the loopback networks).")
+    var rrlExempt: [String] = []
+
     @Option(help: "This controller's node name in the manifests' Fleet: it probes from here and agrees on health with the other nodes by quorum.")
     var node: String?
 
@@ -153,12 +164,30 @@ struct ControllerCommand: AsyncParsableCommand {
         guard (adminTLSCertificate == nil) == (adminTLSKey == nil) else {
             throw ValidationError("--admin-tls-cert and --admin-tls-key go together: the certificate chain and its private key, both PEM")
         }
+        guard rrlRate >= 0, rrlSlip >= 0 else {
+            throw ValidationError("--rrl-rate and --rrl-slip are 0 or more (0 turns limiting, or slipping, off)")
+        }
+        var exempt = ResponseRateLimiter.Settings.loopback
+        if !rrlExempt.isEmpty {
+            exempt = []
+            for text in rrlExempt where text != "none" {
+                if let network = CIDR(text) {
+                    exempt.append(.init(address: network.address, prefixLength: network.prefixLength))
+                } else if let address = IPAddress(text) {
+                    let length: UInt8 = if case .v4 = address { 32 } else { 128 }
+                    exempt.append(.init(address: address, prefixLength: length))
+                } else {
+                    throw ValidationError("--rrl-exempt \"\(text)\" is not a network (192.0.2.0/24, 2001:db8::/32), an address, or none")
+                }
+            }
+        }
         return ControllerConfiguration(
             manifests: [manifests], dnsHost: host, dnsPort: port, interval: every, geoipDatabase: geoipDatabase,
             dataDirectory: dataDirectory, adminHost: adminHost, adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync,
             gitTimeout: gitLimit, notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter), flapLimit: notifyFlapLimit,
             flapWindow: flapWindow, retain: kept, journal: JournalLimits(versions: journalVersions, bytes: journalSize), node: node,
-            adminTLS: adminTLSCertificate.flatMap { certificate in adminTLSKey.map { AdminTLS(certificate: certificate, key: $0) } })
+            adminTLS: adminTLSCertificate.flatMap { certificate in adminTLSKey.map { AdminTLS(certificate: certificate, key: $0) } },
+            rateLimit: ResponseRateLimiter.Settings(rate: rrlRate, slip: rrlSlip, exempt: exempt))
     }
 
     /// `8388608`, `512K`, `8M`, `1G` (1024-based).
