@@ -32,6 +32,10 @@ public struct ControllerConfiguration: Sendable {
     /// Serve the admin API over HTTPS with this certificate chain and key (a fleet node whose admin URL
     /// is https).
     public var adminTLS: AdminTLS?
+    /// TCP: connections at most, in all and from one address, and how long one may sit without a query.
+    public var tcpMaxConnections: Int
+    public var tcpMaxConnectionsPerClient: Int
+    public var tcpIdleTimeout: Duration
     /// Response rate limiting of UDP answers.
     public var rateLimit: ResponseRateLimiter.Settings
     /// This node's name in the manifests' Fleet.
@@ -45,6 +49,7 @@ public struct ControllerConfiguration: Sendable {
                 notificationRetry: RetryPolicy = RetryPolicy(), flapLimit: Int = 5, flapWindow: Duration = .seconds(600),
                 retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits(), node: String? = nil,
                 adminTLS: AdminTLS? = nil, rateLimit: ResponseRateLimiter.Settings = ResponseRateLimiter.Settings(),
+                tcpMaxConnections: Int = 1024, tcpMaxConnectionsPerClient: Int = 32, tcpIdleTimeout: Duration = .seconds(10),
                 shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) {
         self.manifests = manifests
         self.dnsHost = dnsHost
@@ -65,6 +70,9 @@ public struct ControllerConfiguration: Sendable {
         self.node = node
         self.adminTLS = adminTLS
         self.rateLimit = rateLimit
+        self.tcpMaxConnections = tcpMaxConnections
+        self.tcpMaxConnectionsPerClient = tcpMaxConnectionsPerClient
+        self.tcpIdleTimeout = tcpIdleTimeout
         self.shutdownSignals = shutdownSignals
     }
 }

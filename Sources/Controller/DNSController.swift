@@ -91,8 +91,11 @@ public struct DNSController: Sendable {
                             },
                             alreadySent: first?.fingerprint),
             liveDigest: { live.digest }, send: { inbox.send($0) }, metrics: metrics, logger: logger)
-        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort, keyring: keys.keyring,
-                                                    rateLimit: configuration.rateLimit),
+        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort,
+                                                    maxTCPConnections: configuration.tcpMaxConnections,
+                                                    maxTCPConnectionsPerClient: configuration.tcpMaxConnectionsPerClient,
+                                                    tcpIdleTimeout: .nanoseconds(configuration.tcpIdleTimeout.nanosecondCount),
+                                                    keyring: keys.keyring, rateLimit: configuration.rateLimit),
                                snapshots: snapshots, group: group, logger: logger)
         let loop = ControlLoop(core: core, inbox: inbox, services: .init(
             snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, keys: keys, notifications: notifications, source: source,

@@ -15,20 +15,25 @@ public final class DNSServer: Sendable {
         public var host: String
         /// 0 picks a free port (the same one for UDP and TCP); `boundPort` tells which.
         public var port: Int
+        /// Open TCP connections at most, in all and from one address; at the total, a new one replaces
+        /// the one idle longest.
         public var maxTCPConnections: Int
+        public var maxTCPConnectionsPerClient: Int
+        /// A TCP connection with no whole query (and no transfer progress) for this long is closed.
         public var tcpIdleTimeout: TimeAmount
         /// Keys for TSIG-signed queries and transfers, replaceable while serving.
         public var keyring: TSIGKeyringReference
         /// Response rate limiting over UDP.
         public var rateLimit: ResponseRateLimiter.Settings
 
-        public init(host: String = "127.0.0.1", port: Int = 5353, maxTCPConnections: Int = 1024,
+        public init(host: String = "127.0.0.1", port: Int = 5353, maxTCPConnections: Int = 1024, maxTCPConnectionsPerClient: Int = 32,
                     tcpIdleTimeout: TimeAmount = .seconds(10), keyring: TSIGKeyringReference = TSIGKeyringReference(),
                     rateLimit: ResponseRateLimiter.Settings = ResponseRateLimiter.Settings()) {
             self.rateLimit = rateLimit
             self.host = host
             self.port = port
             self.maxTCPConnections = maxTCPConnections
+            self.maxTCPConnectionsPerClient = maxTCPConnectionsPerClient
             self.tcpIdleTimeout = tcpIdleTimeout
             self.keyring = keyring
         }
@@ -38,7 +43,7 @@ public final class DNSServer: Sendable {
     private let snapshots: SnapshotReference
     private let group: MultiThreadedEventLoopGroup
     private let channels: NIOLockedValueBox<[Channel]> = NIOLockedValueBox([])
-    private let connections = ManagedAtomic<Int>(0)
+    private let connections: TCPConnections
     private let counters: NIOLockedValueBox<[ResponseCounters]> = NIOLockedValueBox([])
     private let logger: Logger
     /// Shared by every UDP event loop: a client's queries may arrive on any of their sockets.
@@ -48,6 +53,7 @@ public final class DNSServer: Sendable {
                 logger: Logger) {
         self.configuration = configuration
         limiter = ResponseRateLimiter(settings: configuration.rateLimit)
+        connections = TCPConnections(total: configuration.maxTCPConnections, perClient: configuration.maxTCPConnectionsPerClient)
         self.snapshots = snapshots
         self.group = group
         self.logger = logger
@@ -110,25 +116,31 @@ public final class DNSServer: Sendable {
     }
 
     private func bindTCP(port: Int, responder: QueryResponder, counters: ResponseCounters) async throws -> Channel {
-        let maxConnections = configuration.maxTCPConnections
         let idleTimeout = configuration.tcpIdleTimeout
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [connections, logger] channel in
-                // Past the cap a new connection is closed at once; existing ones are served on.
-                guard connections.loadThenWrappingIncrement(ordering: .relaxed) < maxConnections else {
-                    connections.wrappingDecrement(ordering: .relaxed)
-                    logger.warning("TCP connection refused: at the cap", metadata: ["cap": "\(maxConnections)"])
+                let client = channel.remoteAddress?.dnsAddress
+                switch connections.admit(channel, client: client, now: .now()) {
+                case .admitted: break
+                case .admittedEvicting:
+                    logger.debug("TCP connection replaced the one idle longest", metadata: ["cap": "\(connections.total)"])
+                case .refusedClientCap:
+                    logger.debug("TCP connection refused: the client is at its cap",
+                                 metadata: ["client": "\(client.map { "\($0)" } ?? "-")", "cap": "\(connections.perClient)"])
+                    return channel.close()
+                case .refusedFull:
+                    logger.warning("TCP connection refused: every connection is busy", metadata: ["cap": "\(connections.total)"])
                     return channel.close()
                 }
-                channel.closeFuture.whenComplete { _ in connections.wrappingDecrement(ordering: .relaxed) }
+                channel.closeFuture.whenComplete { _ in connections.remove(channel) }
                 return channel.eventLoop.makeCompletedFuture {
                     let operations = channel.pipeline.syncOperations
-                    try operations.addHandler(IdleStateHandler(allTimeout: idleTimeout))
                     try operations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
-                    try operations.addHandler(TCPQueryHandler(responder: responder, counters: counters))
+                    try operations.addHandler(TCPQueryHandler(responder: responder, counters: counters, connections: connections,
+                                                              idleTimeout: idleTimeout))
                 }
             }
             .bind(host: configuration.host, port: port).get()

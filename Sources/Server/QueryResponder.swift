@@ -49,6 +49,14 @@ struct QueryResponder: Sendable {
         return Authority.respond(to: query, from: snapshot, client: client).map { [$0] } ?? []
     }
 
+    /// Whether raw query bytes ask for AXFR or IXFR (opcode QUERY), without parsing the whole message.
+    static func isTransferQuery(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count >= 12, (bytes[2] >> 3) & 0x0F == 0, bytes[4] != 0 || bytes[5] != 0,
+              let end = ResponseRateLimiter.questionEnd(bytes) else { return false }
+        let type = UInt16(bytes[end - 4]) << 8 | UInt16(bytes[end - 3])
+        return type == 251 || type == 252
+    }
+
     private func isTransfer(_ query: Message) -> Bool {
         query.header.opcode == .query && query.questions.count == 1
             && (query.questions[0].type == .axfr || query.questions[0].type == .ixfr)

@@ -84,6 +84,15 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-tls-key"), help: "The PEM private key of --admin-tls-cert.")
     var adminTLSKey: String?
 
+    @Option(name: .customLong("tcp-idle-timeout"), help: "A DNS TCP connection with no whole query for this long is closed (RFC 7766).")
+    var tcpIdleTimeout: String = "10s"
+
+    @Option(name: .customLong("tcp-max-connections"), help: "DNS TCP connections at most; past it a new one replaces the one idle longest.")
+    var tcpMaxConnections: Int = 1024
+
+    @Option(name: .customLong("tcp-max-per-client"), help: "DNS TCP connections at most from one client address.")
+    var tcpMaxPerClient: Int = 32
+
     @Option(name: .customLong("rrl-rate"), help: "Response rate limiting: UDP responses per second per client network (/24, /56) and answer; 0 turns it off.")
     var rrlRate: Int = 200
 
@@ -112,6 +121,12 @@ struct ControllerCommand: AsyncParsableCommand {
         sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         let configuration = try controllerConfiguration()
+        // Each DNS TCP connection is a descriptor: take the hard limit, not the shell's soft 1024.
+        var files = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files) == 0, files.rlim_cur < files.rlim_max {
+            files.rlim_cur = files.rlim_max
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files)
+        }
         let logger = Logger(label: "switchyard")
         let (host, adminHost) = (configuration.dnsHost, configuration.adminHost)
         let controller = DNSController(configuration: configuration, logger: logger)
@@ -164,6 +179,9 @@ struct ControllerCommand: AsyncParsableCommand {
         guard (adminTLSCertificate == nil) == (adminTLSKey == nil) else {
             throw ValidationError("--admin-tls-cert and --admin-tls-key go together: the certificate chain and its private key, both PEM")
         }
+        guard let tcpIdle = parseDuration(tcpIdleTimeout), tcpIdle >= .milliseconds(100), tcpMaxConnections >= 1, tcpMaxPerClient >= 1 else {
+            throw ValidationError("--tcp-idle-timeout is a duration of at least 100ms such as 10s; --tcp-max-connections and --tcp-max-per-client at least 1")
+        }
         guard rrlRate >= 0, rrlSlip >= 0 else {
             throw ValidationError("--rrl-rate and --rrl-slip are 0 or more (0 turns limiting, or slipping, off)")
         }
@@ -187,7 +205,8 @@ struct ControllerCommand: AsyncParsableCommand {
             gitTimeout: gitLimit, notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter), flapLimit: notifyFlapLimit,
             flapWindow: flapWindow, retain: kept, journal: JournalLimits(versions: journalVersions, bytes: journalSize), node: node,
             adminTLS: adminTLSCertificate.flatMap { certificate in adminTLSKey.map { AdminTLS(certificate: certificate, key: $0) } },
-            rateLimit: ResponseRateLimiter.Settings(rate: rrlRate, slip: rrlSlip, exempt: exempt))
+            rateLimit: ResponseRateLimiter.Settings(rate: rrlRate, slip: rrlSlip, exempt: exempt),
+            tcpMaxConnections: tcpMaxConnections, tcpMaxConnectionsPerClient: tcpMaxPerClient, tcpIdleTimeout: tcpIdle)
     }
 
     /// `8388608`, `512K`, `8M`, `1G` (1024-based).
