@@ -67,7 +67,13 @@ enum GeoEvaluator {
         func regionAnswer(_ region: GeoPolicy.Region) -> PolicyAnswer? {
             switch region.answer {
             case .endpoints(let endpoints): endpointsAnswer(endpoints)
-            case .use(let policy): used(policy)
+            case .use(let policy):
+                // Under the geo policy's name, with its TTL (halved while the used policy is degraded).
+                used(policy).map { answer in
+                    var answer = answer
+                    answer.ttl = answer.isDegraded ? PolicyAnswer.degradedTTL(ttl) : ttl
+                    return answer
+                }
             }
         }
         let defaultRegion = policy.regions.first(where: \.isDefault)

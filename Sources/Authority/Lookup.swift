@@ -41,17 +41,17 @@ struct Lookup {
                 switch policy.type {
                 case .a, .aaaa:
                     let records = values.answer.compactMap { addressRecord($0, owner: name, ttl: values.ttl) }
-                    if records.isEmpty { authority = [zone.negativeSOA] } else { answers += records }
+                    if records.isEmpty { authority = [negativeSOA(zone, within: values.ttl)] } else { answers += records }
                     return
                 case .alias:
                     // The target's addresses under this name (in-zone targets only, for now).
                     let wanted: [RRType] = type == .any ? [.a, .aaaa] : [type]
                     let records = values.answer.first.map { aliasRecords(target: $0, types: wanted, owner: name, ttl: values.ttl) } ?? []
-                    if records.isEmpty { authority = [zone.negativeSOA] } else { answers += records }
+                    if records.isEmpty { authority = [negativeSOA(zone, within: values.ttl)] } else { answers += records }
                     return
                 case .cname:
                     guard case .target(let target)? = values.answer.first else {
-                        authority = [zone.negativeSOA]
+                        authority = [negativeSOA(zone, within: values.ttl)]
                         return
                     }
                     answers.append(ResourceRecord(name: name, ttl: values.ttl, data: .cname(target)))
@@ -105,6 +105,14 @@ struct Lookup {
             addTargetAddresses(of: rrset.data)
             return
         }
+    }
+
+    /// The SOA of a negative answer at a policy's name: no longer cached than the policy's own answer
+    /// would be, so resolvers ask again soon after the policy has something to give (RFC 2308 §5).
+    private func negativeSOA(_ zone: ZoneData, within ttl: UInt32) -> ResourceRecord {
+        var soa = zone.negativeSOA
+        soa.ttl = min(soa.ttl, ttl)
+        return soa
     }
 
     /// What `policy` serves this client now, noting when the answer depended on the client or on chance.

@@ -165,3 +165,62 @@ struct PolicyServingTests {
         #expect(records.first == records.last && records.first?.contains("SOA") == true)
     }
 }
+
+/// What resolvers cache of policy answers: a negative answer at a policy's name no longer than the
+/// policy's own TTL, and a geo region that uses another policy under the geo policy's TTL.
+@Suite("Policy answers as resolvers cache them")
+struct PolicyCachingTests {
+    static let state: DesiredState = {
+        let text = """
+            apiVersion: switchyard.io/v1
+            kind: Zone
+            metadata: {name: example.com}
+            spec: {ttl: 3600, soa: {primary: ns1, contact: hostmaster, negativeTtl: 300}, nameservers: [ns1, ns2]}
+            ---
+            apiVersion: switchyard.io/v1
+            kind: Monitor
+            metadata: {name: web}
+            spec: {protocol: http}
+            ---
+            apiVersion: switchyard.io/v1
+            kind: FailoverPolicy
+            metadata: {name: www}
+            spec: {zone: example.com, name: www, type: A, ttl: 60, monitor: web, whenAllDown: none,
+                   tiers: [{name: primary, endpoints: [192.0.2.1]}]}
+            ---
+            apiVersion: switchyard.io/v1
+            kind: GeoPolicy
+            metadata: {name: geo}
+            spec:
+              zone: example.com
+              name: geo
+              type: A
+              ttl: 120
+              regions: [{name: rest, default: true, use: www}]
+            """
+        let result = ManifestCompiler.compile([ManifestSource(path: "p.yaml", text: text)])
+        precondition(!result.diagnostics.hasErrors, "\(result.diagnostics)")
+        return result.state!
+    }()
+
+    func ask(_ name: String, _ snapshot: Snapshot) -> Message {
+        Authority.answer(Message.query(try! Name(name), .a), from: snapshot, client: ClientInfo(address: nil, transport: .udp))
+    }
+
+    @Test func negativeAnswersAtAPolicyNameAreCachedNoLongerThanItsAnswer() {
+        let down = Snapshot.build(Self.state, health: HealthTable([EndpointKey(monitor: "web", value: .address(IPAddress("192.0.2.1")!)): .down]),
+                                  previous: nil, now: 1000)
+        let reply = ask("www.example.com.", down)
+        #expect(reply.rcode == .noError && reply.answers.isEmpty)
+        // The policy is degraded (all down): half its 60 s, not the zone's 300 s negative TTL.
+        #expect(reply.authority.map(\.type) == [.soa] && reply.authority.first?.ttl == 30)
+        // Elsewhere in the zone the SOA minimum stands.
+        #expect(ask("nothing.example.com.", down).authority.first?.ttl == 300)
+    }
+
+    @Test func aGeoRegionUsingAnotherPolicyAnswersWithTheGeoTTL() {
+        let healthy = Snapshot.build(Self.state, previous: nil, now: 1000)
+        #expect(ask("geo.example.com.", healthy).answers.map(\.ttl) == [120])
+        #expect(ask("www.example.com.", healthy).answers.map(\.ttl) == [60])
+    }
+}
