@@ -87,8 +87,10 @@ public enum Authority {
             response.rcode = .refused
             return (response, true, nil)
         }
-        var lookup = Lookup(snapshot: snapshot, location: subnet?.address ?? client.address,
-                            sourcePrefix: subnet?.sourcePrefixLength)
+        // A source prefix of 0 says nothing of where the client is (RFC 7871 §7.1.2): the default answer,
+        // scope 0, never the resolver's own address.
+        let location = subnet.map { $0.sourcePrefixLength == 0 ? nil : $0.address } ?? client.address
+        var lookup = Lookup(snapshot: snapshot, location: location)
         lookup.resolve(question.name, question.type, in: zone, random: &random)
         response.header.isAuthoritative = lookup.isAuthoritative
         response.rcode = lookup.rcode

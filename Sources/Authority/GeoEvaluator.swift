@@ -19,27 +19,34 @@ public struct GeoAnswer: Hashable, Sendable {
     /// Regions with continents or countries, in the order written.
     let codes: [Codes]
 
-    /// The answer for a client at `address` (nil: unknown, so the default), and the scope prefix
-    /// length that decided it, for the Client Subnet reply (RFC 7871 §7.2.2). Named networks are tried
-    /// first; then, with a GeoIP database, the first region listing the client's country or continent.
-    /// Without a database, regions that only list codes are never chosen.
+    /// The answer for a client at `address` (nil: unknown, so the default), and the Client Subnet scope
+    /// it holds for (RFC 7871 §7.2.1): the shortest prefix of the address whose block gets this answer
+    /// throughout, no named network of another region inside it (`PrefixTrie.scope`), and with a GeoIP
+    /// database no shorter than the database's block. Named networks are tried first; then, with a
+    /// database, the first region listing the client's country or continent. Without a database,
+    /// regions that only list codes are never chosen.
     public func answer(for address: IPAddress?, geoip: GeoIPDatabase? = nil) -> (answer: PolicyAnswer, scope: UInt8) {
         guard let address else { return (defaultAnswer, 0) }
         let trie = if case .v4 = address { v4 } else { v6 }
         if let match = trie.longestMatch(address) {
-            return (regions[match.value], match.prefixLength)
+            return (regions[match.value], trie.scope(of: address, value: match.value, from: match.prefixLength))
         }
-        if !codes.isEmpty, let geoip, let location = geoip.locate(address) {
+        // No named network holds the address: its block must leave them all out.
+        let unnamed = trie.scope(of: address, value: nil, from: 0)
+        if !codes.isEmpty, let geoip {
+            // Unknown to the database: no block is known to share its answer.
+            guard let location = geoip.locate(address) else {
+                let whole: UInt8 = if case .v4 = address { 32 } else { 128 }
+                return (defaultAnswer, whole)
+            }
             if let match = codes.first(where: { codes in
                 location.country.map(codes.countries.contains) == true || location.continent.map(codes.continents.contains) == true
             }) {
-                return (regions[match.region], location.prefixLength)
+                return (regions[match.region], max(location.prefixLength, unnamed))
             }
-            return (defaultAnswer, location.prefixLength)
+            return (defaultAnswer, max(location.prefixLength, unnamed))
         }
-        // No network matched: that holds for the whole of what the client told us.
-        let whole: UInt8 = if case .v4 = address { 32 } else { 128 }
-        return (defaultAnswer, whole)
+        return (defaultAnswer, unnamed)
     }
 }
 

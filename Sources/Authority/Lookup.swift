@@ -6,8 +6,6 @@ struct Lookup {
     let snapshot: Snapshot
     /// Where the client is, for geo policies: the Client Subnet address, else the source address.
     let location: IPAddress?
-    /// The Client Subnet source prefix, which caps the scope claimed (nil without the option).
-    let sourcePrefix: UInt8?
     var rcode: RCode = .noError
     var isAuthoritative = true
     var answers: [ResourceRecord] = []
@@ -20,10 +18,9 @@ struct Lookup {
     /// The policy that answered (the first, when an ALIAS follows to another), for its query count.
     var policyCounter: PolicyQueryCounter? = nil
 
-    init(snapshot: Snapshot, location: IPAddress? = nil, sourcePrefix: UInt8? = nil) {
+    init(snapshot: Snapshot, location: IPAddress? = nil) {
         self.snapshot = snapshot
         self.location = location
-        self.sourcePrefix = sourcePrefix
     }
 
     mutating func resolve(_ name: Name, _ type: RRType, in zone: ZoneData, random: inout some RandomNumberGenerator) {
@@ -121,7 +118,9 @@ struct Lookup {
         let (answer, decidingScope) = policy.current(for: location, geoip: snapshot.geoip)
         if case .geo = policy.answer {
             isCacheable = false
-            scope = max(scope, min(decidingScope, sourcePrefix ?? decidingScope))
+            // Longer than the client's source prefix when a more specific network decides (RFC 7871
+            // §7.2.1): the resolver asks again with a longer prefix rather than caching one answer for all.
+            scope = max(scope, decidingScope)
         }
         if case .weighted(let values, _, let count) = answer.selection, values.count > count {
             isCacheable = false

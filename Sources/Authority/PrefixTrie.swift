@@ -2,21 +2,25 @@ import DNSWire
 import Model
 
 /// A binary trie of address prefixes (one per family) for longest-prefix matching: a lookup walks at
-/// most 32 or 128 nodes, however many networks a geo policy names.
+/// most 32 or 128 nodes, however many networks a geo policy names. Each node also knows which values
+/// its subtree holds (none, one, or several), which is what the Client Subnet scope of an answer needs.
 struct PrefixTrie: Hashable, Sendable {
     private struct Node: Hashable, Sendable {
         var children: (Int32, Int32) = (-1, -1)
         /// The value stored at this prefix, or -1.
         var value: Int32 = -1
+        /// The values stored in this subtree, this node's included: -1 none, -2 several, else the one.
+        var subtree: Int32 = -1
 
         static func == (lhs: Node, rhs: Node) -> Bool {
-            lhs.children == rhs.children && lhs.value == rhs.value
+            lhs.children == rhs.children && lhs.value == rhs.value && lhs.subtree == rhs.subtree
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(children.0)
             hasher.combine(children.1)
             hasher.combine(value)
+            hasher.combine(subtree)
         }
     }
 
@@ -26,6 +30,7 @@ struct PrefixTrie: Hashable, Sendable {
     mutating func insert(_ cidr: CIDR, value: Int) {
         let (high, low) = Self.bits(cidr.address)
         var index = 0
+        var path = [0]
         for depth in 0..<Int(cidr.prefixLength) {
             let bit = Self.bit(depth, high, low)
             let child = bit == 0 ? nodes[index].children.0 : nodes[index].children.1
@@ -37,8 +42,35 @@ struct PrefixTrie: Hashable, Sendable {
                 if bit == 0 { nodes[index].children.0 = created } else { nodes[index].children.1 = created }
                 index = Int(created)
             }
+            path.append(index)
         }
-        if nodes[index].value < 0 { nodes[index].value = Int32(value) }
+        guard nodes[index].value < 0 else { return }
+        nodes[index].value = Int32(value)
+        for node in path {
+            let held = nodes[node].subtree
+            nodes[node].subtree = held == -1 || held == Int32(value) ? Int32(value) : -2
+        }
+    }
+
+    /// The Client Subnet scope of an answer for `address` decided at `depth` (the matched prefix's
+    /// length, 0 when nothing matched) with `value` (nil: no match): the shortest prefix of the address,
+    /// no shorter than `depth`, whose block holds no stored prefix of another value. A resolver may
+    /// then cache the answer for that whole block, and for no more (RFC 7871 §7.2.1): a /16 region
+    /// with a /24 of another region inside it answers its other clients with a scope that leaves the /24 out.
+    func scope(of address: IPAddress, value: Int?, from depth: UInt8) -> UInt8 {
+        let (high, low) = Self.bits(address)
+        let width = if case .v4 = address { 32 } else { 128 }
+        let decided = Int32(value ?? -1)
+        var index = 0
+        for current in 0...width {
+            let held = nodes[index].subtree
+            if current >= Int(depth) && (held == -1 || held == decided) { return UInt8(current) }
+            guard current < width else { break }
+            let child = Self.bit(current, high, low) == 0 ? nodes[index].children.0 : nodes[index].children.1
+            guard child >= 0 else { return UInt8(max(current + 1, Int(depth))) }  // nothing stored below
+            index = Int(child)
+        }
+        return UInt8(width)
     }
 
     /// The value of the longest stored prefix containing `address`, with that prefix's length.

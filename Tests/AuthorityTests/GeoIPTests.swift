@@ -71,5 +71,12 @@ struct GeoIPTests {
         #expect(region("10.1.1.1") == ("10.0.0.9", 32))  // unknown to the database
         // Without a database, regions that only list codes are never chosen.
         #expect(geo.answer(for: IPAddress("198.51.100.7")!).answer == geo.defaultAnswer)
+
+        // A named network inside the database's block (198.51.100.0/24): the scope leaves it out.
+        let nested = GeoPolicy(name: "geo", target: target, networks: [NamedNetwork(name: "lab", prefixes: [CIDR("198.51.100.128/25")!])],
+                               regions: [.init(name: "lab", networks: ["lab"], answer: .endpoints([endpoint("10.0.0.5")]))] + policy.regions)
+        let withLab = GeoEvaluator.evaluate(nested, health: .allUnknown) { _ in nil }
+        #expect(withLab.answer(for: IPAddress("198.51.100.7")!, geoip: database).scope == 25)
+        #expect(withLab.answer(for: IPAddress("198.51.100.200")!, geoip: database).scope == 25)
     }
 }

@@ -131,10 +131,13 @@ struct PolicyEvaluationTests {
             guard case .all(let values) = answer.selection else { return ([], scope) }
             return (values, scope)
         }
-        #expect(served("10.20.1.1") == (Self.values(["10.20.0.10"]), 16))
+        // The office's /16 less the lab's /24 inside it: 10.20.0.0/22 is the largest block of 10.20.1.1 without it.
+        #expect(served("10.20.1.1") == (Self.values(["10.20.0.10"]), 22))
+        #expect(served("10.20.200.1") == (Self.values(["10.20.0.10"]), 17))
         #expect(served("10.20.5.1") == (Self.values(["10.20.5.10"]), 24))  // the longest prefix wins
         #expect(served("2001:db8:20::5") == (Self.values(["10.20.0.10"]), 48))  // IPv6 networks too
-        #expect(served("192.0.2.99") == (Self.values(["203.0.113.10"]), 32))  // no match: default
+        #expect(served("192.0.2.99") == (Self.values(["203.0.113.10"]), 1))  // no match: default, for all of 128.0.0.0/1
+        #expect(served("10.21.0.1") == (Self.values(["203.0.113.10"]), 16))  // the /16 beside the office's
         #expect(geo.regions[2] == used)  // use: composition
         #expect(geo.answer(for: nil).answer == geo.defaultAnswer)
 

@@ -120,7 +120,7 @@ struct PolicyServingTests {
         #expect(!isCacheable)
         (answer, isCacheable) = ask("geo.example.com.", .a, snapshot, subnet: "198.51.0.0/16")
         #expect(answer.answers.map(\.description) == ["geo.example.com.\t60\tIN\tA\t192.0.2.1"])  // default: use www
-        #expect(try! answer.edns?.clientSubnet()?.scopePrefixLength == 16)  // capped at the source prefix
+        #expect(try! answer.edns?.clientSubnet()?.scopePrefixLength == 1)  // no named network in 128.0.0.0/1
         // Without Client Subnet the source address decides (127.0.0.1: the default region).
         (answer, _) = ask("geo.example.com.", .a, snapshot)
         #expect(answer.answers.map(\.description) == ["geo.example.com.\t60\tIN\tA\t192.0.2.1"])
