@@ -54,7 +54,7 @@ public enum Authority {
             guard edns.version == 0 else {
                 response.edns = reply
                 response.rcode = .badVersion
-                return (response, true, nil)
+                return (response, client.cookie == nil, nil)
             }
             do {
                 if var echoed = try edns.clientSubnet() {
@@ -65,27 +65,28 @@ public enum Authority {
             } catch {
                 response.edns = EDNS(udpPayloadSize: UInt16(maxUDPPayload))
                 response.rcode = .formatError
-                return (response, true, nil)
+                return (response, client.cookie == nil, nil)
             }
+            if let cookie = client.cookie { reply.options.append(cookie) }
             response.edns = reply
         }
         guard !query.header.isResponse else {
             response.rcode = .formatError
-            return (response, true, nil)
+            return (response, client.cookie == nil, nil)
         }
         guard query.header.opcode == .query else {
             response.rcode = .notImplemented
-            return (response, true, nil)
+            return (response, client.cookie == nil, nil)
         }
         guard query.questions.count == 1 else {
             response.rcode = .formatError
-            return (response, true, nil)
+            return (response, client.cookie == nil, nil)
         }
         let question = query.questions[0]
         guard question.rrClass == .internet || question.rrClass == .any, question.type != .axfr, question.type != .ixfr,
               let zone = snapshot.zone(for: question.name) else {
             response.rcode = .refused
-            return (response, true, nil)
+            return (response, client.cookie == nil, nil)
         }
         // A source prefix of 0 says nothing of where the client is (RFC 7871 §7.1.2): the default answer,
         // scope 0, never the resolver's own address.
@@ -101,7 +102,7 @@ public enum Authority {
             echoed.scopePrefixLength = lookup.scope  // the prefix length that decided a geo answer
             response.edns?.setClientSubnet(echoed)
         }
-        return (response, lookup.isCacheable, lookup.policyCounter)
+        return (response, lookup.isCacheable && client.cookie == nil, lookup.policyCounter)
     }
 
     /// The largest response to send to this query over UDP: the client's EDNS payload size (512 without

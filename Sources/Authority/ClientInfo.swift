@@ -8,9 +8,13 @@ public struct ClientInfo: Sendable {
 
     public var address: IPAddress?
     public var transport: Transport
+    /// The COOKIE option to answer with (RFC 7873: the client's cookie and a server cookie), when the
+    /// query had one; such an answer is the client's own, never cached for others.
+    public var cookie: EDNSOption?
 
-    public init(address: IPAddress?, transport: Transport) {
+    public init(address: IPAddress?, transport: Transport, cookie: EDNSOption? = nil) {
         self.address = address
         self.transport = transport
+        self.cookie = cookie
     }
 }

@@ -63,8 +63,9 @@ public final class DNSServer: Sendable {
     /// and returns the port they share. With port 0 the UDP port is picked first; when TCP cannot have
     /// the same number (a connection may be using it), another pair is tried.
     public func start() async throws -> Int {
-        let responder = QueryResponder(snapshots: snapshots, keyring: configuration.keyring,
-                                       now: { UInt64(max(0, Date().timeIntervalSince1970)) }, logger: logger)
+        let now: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
+        let responder = QueryResponder(snapshots: snapshots, keyring: configuration.keyring, cookies: ServerCookies(now: now()), now: now,
+                                       logger: logger)
         var attempt = 1
         while true {
             do {

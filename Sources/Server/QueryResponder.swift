@@ -8,6 +8,8 @@ import Logging
 struct QueryResponder: Sendable {
     let snapshots: SnapshotReference
     let keyring: TSIGKeyringReference
+    /// DNS cookies (RFC 7873): server cookies made and checked with a rotating secret.
+    let cookies: ServerCookies
     /// Seconds since 1970, injected so tests can set the clock.
     let now: @Sendable () -> UInt64
     /// Every zone transfer is logged, as secondaries log theirs: what went to whom, and how large.
@@ -19,15 +21,41 @@ struct QueryResponder: Sendable {
     /// `Authority` says which answers depend on nothing but the query and the snapshot: static data and
     /// failover are; geo answers (by client) and weighted picks among several are not. Signed queries
     /// never are (their MACs carry the time).
-    /// The counter of the policy that answered comes with it, for the caller to count each response sent.
-    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo,
-                  random: inout some RandomNumberGenerator) -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?)? {
+    /// The counter of the policy that answered comes with it, for the caller to count each response sent,
+    /// and whether the client presented a valid server cookie (it has proved its address).
+    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo, random: inout some RandomNumberGenerator)
+        -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?, hasValidCookie: Bool)? {
         guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
         // Signed queries and transfers (IXFR over UDP gets the SOA) take the general path, never cached.
         guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig, !isTransfer(query) else {
-            return responses(to: bytes, client: client).first.map { ($0, false, nil) }
+            return responses(to: bytes, client: client).first.map { ($0, false, nil, false) }
         }
+        var client = client
+        let cookie = cookie(for: query, client: &client)
+        if let settled = cookie.settled { return (settled, false, nil, cookie.isValid) }
         return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client, random: &random)
+            .map { ($0.bytes, $0.isCacheable, $0.policy, cookie.isValid) }
+    }
+
+    /// What the query's COOKIE option (RFC 7873) means for its answer: the option to answer with goes
+    /// into `client`; a malformed one (FORMERR) or a query with no question (the cookie alone, NOERROR)
+    /// is answered here (`settled`); `isValid` when the client presented a server cookie of ours.
+    private func cookie(for query: Message, client: inout ClientInfo) -> (settled: [UInt8]?, isValid: Bool) {
+        let now = now()
+        switch cookies.check(query.edns, client: client.address, now: now) {
+        case .none:
+            return (nil, false)
+        case .malformed:
+            var response = query.makeResponse(rcode: .formatError)
+            response.edns = EDNS(udpPayloadSize: UInt16(Authority.maxUDPPayload))
+            return ((try? response.wireBytes()) ?? Authority.formatError(id: query.header.id, flags: 0), false)
+        case .present(let clientCookie, let isValid):
+            client.cookie = cookies.option(client: clientCookie, address: client.address, now: now)
+            guard query.questions.isEmpty, query.header.opcode == .query, query.edns?.version == 0 else { return (nil, isValid) }
+            var response = query.makeResponse()
+            response.edns = EDNS(udpPayloadSize: UInt16(Authority.maxUDPPayload), options: client.cookie.map { [$0] } ?? [])
+            return (try? response.wireBytes(), isValid)
+        }
     }
 
     /// The messages answering `bytes`, in order; empty when nothing should be sent.
@@ -39,6 +67,8 @@ struct QueryResponder: Sendable {
         } catch {
             return [Authority.formatError(id: UInt16(bytes[0]) << 8 | UInt16(bytes[1]), flags: bytes[2])]
         }
+        var client = client
+        if let settled = cookie(for: query, client: &client).settled { return [settled] }
         let snapshot = snapshots.load()
         if query.additional.last?.type == .tsig {
             return signedResponses(to: query, bytes: Array(bytes), snapshot: snapshot, client: client)

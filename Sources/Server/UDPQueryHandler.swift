@@ -49,6 +49,7 @@ final class UDPQueryHandler: ChannelInboundHandler {
             cache.removeAll(keepingCapacity: true)
             cachedSnapshot = snapshot
         }
+        var hasValidCookie = false
         let response: ByteBuffer? = envelope.data.withUnsafeReadableBytes { bytes in
             guard bytes.count >= 12 else { return nil }
             let question = UnsafeRawBufferPointer(rebasing: bytes[2...])
@@ -61,7 +62,10 @@ final class UDPQueryHandler: ChannelInboundHandler {
                 return buffer(id: (bytes[0], bytes[1]), response: entry.response, allocator: context.channel.allocator)
             }
             let client = ClientInfo(address: envelope.remoteAddress.dnsAddress, transport: .udp)
-            guard let (answer, isCacheable, policy) = responder.response(to: bytes, client: client, random: &random) else { return nil }
+            guard let (answer, isCacheable, policy, validCookie) = responder.response(to: bytes, client: client, random: &random) else {
+                return nil
+            }
+            hasValidCookie = validCookie
             policy?.increment()
             if isCacheable {
                 if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
@@ -72,7 +76,8 @@ final class UDPQueryHandler: ChannelInboundHandler {
             return buffer
         }
         guard var response else { return }
-        if limiter.isEnabled, let client = envelope.remoteAddress.dnsAddress {
+        // A valid server cookie proves the client receives at its address: nobody to amplify at.
+        if limiter.isEnabled, !hasValidCookie, let client = envelope.remoteAddress.dnsAddress {
             let verdict = response.withUnsafeReadableBytes { limiter.check($0, client: client, now: NIODeadline.now().uptimeNanoseconds) }
             switch verdict {
             case .send: break

@@ -13,12 +13,16 @@ parser.add_argument("--count", type=int, default=20000)
 parser.add_argument("--seconds", type=float, default=2.0)
 parser.add_argument("--flood-source", default="127.0.1.1")
 parser.add_argument("--polite-source", default="127.0.2.1")
+parser.add_argument("--cookie", action="store_true", help="the flood first gets a server cookie and sends it with every query")
 args = parser.parse_args()
+cookie = None
 
 
-def query(ident):
+def query(ident, with_cookie=None):
     question = b"".join(bytes([len(label)]) + label.encode() for label in args.name.strip(".").split(".")) + b"\0"
-    return struct.pack("!HHHHHH", ident & 0xFFFF, 0, 1, 0, 0, 0) + question + struct.pack("!HH", 1, 1)
+    option = b"" if with_cookie is None else struct.pack("!HH", 10, len(with_cookie)) + with_cookie
+    opt = b"" if with_cookie is None else b"\0" + struct.pack("!HHIH", 41, 1232, 0, len(option)) + option
+    return struct.pack("!HHHHHH", ident & 0xFFFF, 0, 1, 0, 0, 1 if opt else 0) + question + struct.pack("!HH", 1, 1) + opt
 
 
 sockets = {}
@@ -44,6 +48,17 @@ def drain(timeout):
             counts[role]["truncated" if flags & 0x0200 else "answered"] += 1
 
 
+if args.cookie:
+    # The server cookie comes back after the client cookie in a COOKIE option of 24 octets.
+    client_cookie = bytes(range(1, 9))
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind((args.flood_source, 0))
+    probe.settimeout(2)
+    probe.sendto(query(1, client_cookie), (args.server, args.port))
+    reply = probe.recv(4096)
+    at = reply.find(struct.pack("!HH", 10, 24) + client_cookie)
+    cookie = reply[at + 4:at + 28] if at >= 0 else client_cookie
+    probe.close()
 start = time.monotonic()
 next_polite = start
 while True:
@@ -53,7 +68,7 @@ while True:
     due = min(args.count, int(args.count * elapsed / args.seconds) + 1)
     while counts["flood"]["sent"] < due:
         try:
-            sockets["flood"].sendto(query(counts["flood"]["sent"]), (args.server, args.port))
+            sockets["flood"].sendto(query(counts["flood"]["sent"], cookie), (args.server, args.port))
         except BlockingIOError:
             break
         counts["flood"]["sent"] += 1
@@ -65,4 +80,6 @@ while True:
 deadline = time.monotonic() + 0.5
 while time.monotonic() < deadline:
     drain(0.05)
+if args.cookie:
+    counts["cookie"] = cookie.hex()
 print(json.dumps(counts), flush=True)
