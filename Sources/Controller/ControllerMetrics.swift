@@ -31,7 +31,9 @@ final class ControllerMetrics: Sendable {
     private let reconcileRuns: [ReconcileResult: Counter]
     private let reconcileDuration: DurationHistogram
     private let responses: [Counter]
-    private let responsesCounted = Mutex([Int](repeating: 0, count: 16))
+    /// RCODEs counted: the header's 16 and the extended ones up to BADCOOKIE (23).
+    static let rcodes = 24
+    private let responsesCounted = Mutex([Int](repeating: 0, count: rcodes))
     private let rateLimited: [Counter]
     private let rateLimitedCounted = Mutex([0, 0])
     private let endpoints = Mutex<[EndpointKey: Gauge]>([:])
@@ -63,7 +65,7 @@ final class ControllerMetrics: Sendable {
             buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                       .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)],
             help: "Time to compile, plan and apply one reconcile.")
-        responses = (0..<16).map { code in
+        responses = (0..<Self.rcodes).map { code in
             let name = "\(RCode(rawValue: UInt16(code)))"
             return registry.makeCounter(name: "switchyard_dns_responses_total", labels: [("rcode", name)],
                                         help: "DNS responses sent, UDP and TCP, by RCODE.")
@@ -184,7 +186,7 @@ final class ControllerMetrics: Sendable {
             for (state, gauge) in outbox { gauge.set(Double(counts[state] ?? 0)) }
         }
         responsesCounted.withLock { counted in
-            for (index, value) in current.enumerated() where index < 16 && value > counted[index] {
+            for (index, value) in current.enumerated() where index < Self.rcodes && value > counted[index] {
                 responses[index].increment(by: Int64(value - counted[index]))
                 counted[index] = value
             }

@@ -147,9 +147,10 @@ public final class DNSServer: Sendable {
             .bind(host: configuration.host, port: port).get()
     }
 
-    /// Responses sent since start, by RCODE (index 0 = NOERROR … 15), over UDP and TCP.
+    /// Responses sent since start, by RCODE (index 0 = NOERROR … 23, extended ones such as BADVERS at
+    /// their own values), over UDP and TCP.
     public var responsesByRCode: [Int] {
-        counters.withLockedValue { $0 }.reduce(into: [Int](repeating: 0, count: 16)) { total, set in
+        counters.withLockedValue { $0 }.reduce(into: [Int](repeating: 0, count: ResponseCounters.codes)) { total, set in
             for (index, value) in set.values.enumerated() { total[index] += value }
         }
     }
