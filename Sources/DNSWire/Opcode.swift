@@ -49,6 +49,8 @@ public struct RCode: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let badSignature = RCode(16)
     public static let badKey = RCode(17)
     public static let badTime = RCode(18)
+    /// BADTRUNC (RFC 8945 §5.2.2.1): a TSIG MAC truncated below what the server accepts.
+    public static let badTrunc = RCode(22)
     public static let badCookie = RCode(23)
 
     /// True when the value needs the OPT record's extended bits.
@@ -70,6 +72,7 @@ public struct RCode: RawRepresentable, Hashable, Sendable, CustomStringConvertib
         case 16: "BADVERS"
         case 17: "BADKEY"
         case 18: "BADTIME"
+        case 22: "BADTRUNC"
         case 23: "BADCOOKIE"
         default: "RCODE\(rawValue)"
         }

@@ -138,6 +138,21 @@ struct QueryResponder: Sendable {
         unsignedQuery.additional.removeLast()
         let time = now()
         let keyring = keyring.load()
+        // RFC 8945 §5.2.2.1: a MAC truncated below half its length (or 10 octets) is malformed; any other
+        // truncation is below what this server accepts (the whole MAC): BADTRUNC, signed, when the part
+        // sent verifies.
+        if let algorithm = TSIGAlgorithm(name: request.algorithm), keyring.algorithm(of: request.keyName) == algorithm,
+           request.mac.count < algorithm.macLength {
+            guard request.mac.count >= max(10, algorithm.macLength / 2) else {
+                return [Authority.formatError(id: query.header.id, flags: bytes[2])]
+            }
+            let full = keyring.mac(TSIG.requestData(message: signedPart, record: request), key: request.keyName) ?? []
+            guard full.count == algorithm.macLength, Self.constantTimeEqual(Array(full.prefix(request.mac.count)), request.mac) else {
+                return [unsignedError(query: unsignedQuery, request: request, error: .badSignature, time: time)]
+            }
+            let response = unsignedQuery.makeResponse(rcode: .notAuth)
+            return sign([(try? response.wireBytes()) ?? []], request: request, time: time, error: .badTrunc, otherData: [], keyring: keyring)
+        }
         // RFC 8945 §5.2: an unknown key or algorithm, or a MAC that does not verify, gets NOTAUTH with
         // the TSIG error and no MAC; a time outside the fudge gets BADTIME, signed.
         guard let algorithm = TSIGAlgorithm(name: request.algorithm), keyring.algorithm(of: request.keyName) == algorithm,
@@ -163,6 +178,11 @@ struct QueryResponder: Sendable {
             messages = Authority.respond(to: unsignedQuery, from: snapshot, client: client, reserved: reserved).map { [$0] } ?? []
         }
         return sign(messages, request: request, time: time, error: .noError, otherData: [], keyring: keyring)
+    }
+
+    private static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        guard left.count == right.count else { return false }
+        return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     private func sign(_ messages: [[UInt8]], request: TSIGRecord, time: UInt64, error: RCode, otherData: [UInt8],

@@ -49,6 +49,10 @@ struct TSIGTests {
         let unsigned = try run("dig", ["@127.0.0.1", "-p", "\(controller.port)", "example.com", "AXFR"]).output
         #expect(unsigned.contains("Transfer failed"), "\(unsigned)")
 
+        // A MAC truncated to 128 bits (RFC 8945 §5.2.2.1): more than this server accepts, so BADTRUNC.
+        let truncated = try dig(["example.com", "SOA", "-y", "hmac-sha256-128:xfr:\(key)"], port: controller.port)
+        #expect(truncated.status == "NOTAUTH" && truncated.raw.contains("BADTRUNC"), "\(truncated)")
+
         let query = try dig(["example.com", "SOA", "-y", "hmac-sha256:xfr:\(key)"], port: controller.port)
         #expect(query.status == "NOERROR")
         #expect(query.raw.contains("TSIG PSEUDOSECTION"))
