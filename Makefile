@@ -2,9 +2,10 @@
 # the Swift toolchain, so CI (.ci/run) and a newcomer run exactly the same thing.
 
 BUILD_PACKAGES := libcurl4-openssl-dev libyaml-dev libmaxminddb-dev libsqlite3-dev pkg-config
-# dig, BIND and Knot (real secondaries) for integration tests, valgrind for allocation counts, python3 for peers,
+# dig, BIND and Knot (real secondaries) and unbound (a resolver in front) for integration tests,
+# valgrind for allocation counts, python3 for peers,
 # iproute2 for the fleet test's network namespaces, curl and openssl for its pages and certificates.
-TEST_PACKAGES := $(BUILD_PACKAGES) bind9-dnsutils bind9 knot valgrind python3 iproute2 curl openssl
+TEST_PACKAGES := $(BUILD_PACKAGES) bind9-dnsutils bind9 knot unbound valgrind python3 iproute2 curl openssl
 FUZZ_SECONDS ?= 60
 
 .PHONY: run test build fuzz bench
