@@ -46,3 +46,4 @@ bench:
 	Benchmarks/store-durability.sh
 	Benchmarks/secondary-follow.sh
 	Benchmarks/fleet-failover.sh
+	Benchmarks/answer-instructions.sh

@@ -88,6 +88,8 @@ let package = Package(
 
         .executableTarget(name: "DNSWireBenchmark", dependencies: ["DNSWire"],
                           path: "Benchmarks/DNSWireBenchmark"),
+        .executableTarget(name: "AnswerBenchmark", dependencies: ["Authority", "DNSWire", "Manifests", "Model"],
+                          path: "Benchmarks/AnswerBenchmark"),
         .executableTarget(name: "ManifestsBenchmark", dependencies: ["Manifests"],
                           path: "Benchmarks/ManifestsBenchmark"),
         .executableTarget(name: "MonitorBenchmark", dependencies: ["DNSWire", "Model", "Monitor"],
