@@ -8,9 +8,9 @@ import Testing
 /// second source (127.0.2.1, another /24) asking ten times a second is answered every time.
 @Suite("Response rate limiting")
 struct RateLimitTests {
-    @Test func aFloodGetsTheRateAndSlipsWhileAnotherClientIsServed() throws {
-        let manifests = try temporaryDirectory("rrl")
-        defer { try? FileManager.default.removeItem(at: manifests) }
+    /// A directory holding one zone with www.example.test A 192.0.2.10.
+    static func zone(_ name: String) throws -> URL {
+        let manifests = try temporaryDirectory(name)
         try """
             apiVersion: switchyard.io/v1
             kind: Zone
@@ -18,6 +18,12 @@ struct RateLimitTests {
             spec: {ttl: 300, soa: {primary: ns1, contact: hostmaster}, nameservers: [ns1, ns2],
                    records: [{name: www, type: A, values: [192.0.2.10]}]}
             """.write(to: manifests.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
+        return manifests
+    }
+
+    @Test func aFloodGetsTheRateAndSlipsWhileAnotherClientIsServed() throws {
+        let manifests = try Self.zone("rrl")
+        defer { try? FileManager.default.removeItem(at: manifests) }
         let rate = 20
         let controller = try ControllerProcess(manifests: manifests,
                                                extraArguments: ["--rrl-rate", "\(rate)", "--rrl-slip", "2", "--rrl-exempt", "none"])
@@ -42,15 +48,8 @@ struct RateLimitTests {
     /// A client that presents a valid server cookie (RFC 7873) has proved it receives at its address: a
     /// flood of its queries is answered in full.
     @Test func aValidServerCookieIsNotLimited() throws {
-        let manifests = try temporaryDirectory("rrl-cookie")
+        let manifests = try Self.zone("rrl-cookie")
         defer { try? FileManager.default.removeItem(at: manifests) }
-        try """
-            apiVersion: switchyard.io/v1
-            kind: Zone
-            metadata: {name: example.test}
-            spec: {ttl: 300, soa: {primary: ns1, contact: hostmaster}, nameservers: [ns1, ns2],
-                   records: [{name: www, type: A, values: [192.0.2.10]}]}
-            """.write(to: manifests.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
         let controller = try ControllerProcess(manifests: manifests, extraArguments: ["--rrl-rate", "5", "--rrl-exempt", "none"])
         defer { controller.stop() }
         let result = try run("python3", [repositoryRoot.appendingPathComponent("Tests/Peers/udp_flood.py").path, "--cookie",
@@ -73,15 +72,8 @@ struct RateLimitTests {
 
     /// The loopback networks are exempt unless told otherwise.
     @Test func loopbackIsExemptByDefault() throws {
-        let manifests = try temporaryDirectory("rrl-exempt")
+        let manifests = try Self.zone("rrl-exempt")
         defer { try? FileManager.default.removeItem(at: manifests) }
-        try """
-            apiVersion: switchyard.io/v1
-            kind: Zone
-            metadata: {name: example.test}
-            spec: {ttl: 300, soa: {primary: ns1, contact: hostmaster}, nameservers: [ns1, ns2],
-                   records: [{name: www, type: A, values: [192.0.2.10]}]}
-            """.write(to: manifests.appendingPathComponent("zone.yaml"), atomically: true, encoding: .utf8)
         let controller = try ControllerProcess(manifests: manifests, extraArguments: ["--rrl-rate", "5"])
         defer { controller.stop() }
         let result = try run("python3", [repositoryRoot.appendingPathComponent("Tests/Peers/udp_flood.py").path,
