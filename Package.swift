@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CMaxMindDB", pkgConfig: "libmaxminddb",
                        providers: [.apt(["libmaxminddb-dev"])]),
 
+        .target(name: "CBatchSocket"),
+
         .target(name: "DNSWire", exclude: ["README.md"]),
         .target(name: "Model", dependencies: ["DNSWire"], exclude: ["README.md"]),
         .target(name: "Manifests", dependencies: ["CYAML", "DNSWire", "Model"], exclude: ["README.md"]),
@@ -51,7 +53,7 @@ let package = Package(
         ], exclude: ["README.md"]),
         .target(name: "AdminAPI", dependencies: ["CCurl", "Model"], exclude: ["README.md"]),
         .target(name: "Server", dependencies: [
-            "DNSWire", "Authority",
+            "CBatchSocket", "DNSWire", "Authority",
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -44,8 +44,11 @@ public enum Authority {
     }
 
     /// `answerWithCacheability`, and the counter of the policy that answered, if one did.
-    static func answerDetailed(_ query: Message, from snapshot: Snapshot, client: ClientInfo, random: inout some RandomNumberGenerator)
-        -> (message: Message, isCacheable: Bool, policy: PolicyQueryCounter?) {
+    /// With `forced`, that choice is made again rather than drawn; `variation` says how the answer
+    /// varies when one policy's choice alone made it uncacheable.
+    static func answerDetailed(_ query: Message, from snapshot: Snapshot, client: ClientInfo, forced: AnswerChoice? = nil,
+                               random: inout some RandomNumberGenerator)
+        -> (message: Message, isCacheable: Bool, policy: PolicyQueryCounter?, variation: AnswerVariation?) {
         var response = query.makeResponse()
         var subnet: ClientSubnet? = nil
         if let edns = query.edns {
@@ -54,7 +57,7 @@ public enum Authority {
             guard edns.version == 0 else {
                 response.edns = reply
                 response.rcode = .badVersion
-                return (response, client.cookie == nil, nil)
+                return (response, client.cookie == nil, nil, nil)
             }
             do {
                 if var echoed = try edns.clientSubnet() {
@@ -65,33 +68,33 @@ public enum Authority {
             } catch {
                 response.edns = EDNS(udpPayloadSize: UInt16(maxUDPPayload))
                 response.rcode = .formatError
-                return (response, client.cookie == nil, nil)
+                return (response, client.cookie == nil, nil, nil)
             }
             if let cookie = client.cookie { reply.options.append(cookie) }
             response.edns = reply
         }
         guard !query.header.isResponse else {
             response.rcode = .formatError
-            return (response, client.cookie == nil, nil)
+            return (response, client.cookie == nil, nil, nil)
         }
         guard query.header.opcode == .query else {
             response.rcode = .notImplemented
-            return (response, client.cookie == nil, nil)
+            return (response, client.cookie == nil, nil, nil)
         }
         guard query.questions.count == 1 else {
             response.rcode = .formatError
-            return (response, client.cookie == nil, nil)
+            return (response, client.cookie == nil, nil, nil)
         }
         let question = query.questions[0]
         guard question.rrClass == .internet || question.rrClass == .any, question.type != .axfr, question.type != .ixfr,
               let zone = snapshot.zone(for: question.name) else {
             response.rcode = .refused
-            return (response, client.cookie == nil, nil)
+            return (response, client.cookie == nil, nil, nil)
         }
         // A source prefix of 0 says nothing of where the client is (RFC 7871 §7.1.2): the default answer,
         // scope 0, never the resolver's own address.
         let location = subnet.map { $0.sourcePrefixLength == 0 ? nil : $0.address } ?? client.address
-        var lookup = Lookup(snapshot: snapshot, location: location)
+        var lookup = Lookup(snapshot: snapshot, location: location, forced: forced)
         lookup.resolve(question.name, question.type, in: zone, random: &random)
         response.header.isAuthoritative = lookup.isAuthoritative
         response.rcode = lookup.rcode
@@ -102,7 +105,12 @@ public enum Authority {
             echoed.scopePrefixLength = lookup.scope  // the prefix length that decided a geo answer
             response.edns?.setClientSubnet(echoed)
         }
-        return (response, lookup.isCacheable && client.cookie == nil, lookup.policyCounter)
+        var variation: AnswerVariation? = nil
+        if client.cookie == nil, lookup.choices.count == 1, let (policy, choice) = lookup.choices.first, let choice {
+            variation = AnswerVariation(policy: policy, location: subnet == nil ? .client : .query(location), geoip: snapshot.geoip,
+                                        made: choice)
+        }
+        return (response, lookup.isCacheable && client.cookie == nil, lookup.policyCounter, variation)
     }
 
     /// The largest response to send to this query over UDP: the client's EDNS payload size (512 without
@@ -143,20 +151,23 @@ public enum Authority {
                                                reserved: Int = 0) -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?)? {
         var random = SystemRandomNumberGenerator()
         return respondWithCacheability(to: query, from: snapshot, client: client, reserved: reserved, random: &random)
+            .map { ($0.bytes, $0.isCacheable, $0.policy) }
     }
 
-    /// The same, with weighted picks drawn from `random`.
+    /// The same, with weighted picks drawn from `random`, `forced` made again instead of drawn (see
+    /// `AnswerVariation`), and how the response varies when one policy's choice alone varies it.
     public static func respondWithCacheability(to query: Message, from snapshot: Snapshot, client: ClientInfo, reserved: Int = 0,
-                                               random: inout some RandomNumberGenerator)
-        -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?)? {
-        let (response, isCacheable, policy) = answerDetailed(query, from: snapshot, client: client, random: &random)
+                                               forced: AnswerChoice? = nil, random: inout some RandomNumberGenerator)
+        -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?, variation: AnswerVariation?)? {
+        let (response, isCacheable, policy, variation) = answerDetailed(query, from: snapshot, client: client, forced: forced,
+                                                                         random: &random)
         let limit = client.transport == .udp ? udpPayloadLimit(for: query) - reserved : 0xFFFF - reserved
         do {
-            return (try response.wireBytes(maxSize: limit).bytes, isCacheable, policy)
+            return (try response.wireBytes(maxSize: limit).bytes, isCacheable, policy, variation)
         } catch {
             var failure = query.makeResponse(rcode: .serverFailure)
             failure.edns = response.edns.map { _ in EDNS(udpPayloadSize: UInt16(maxUDPPayload)) }
-            return (try? failure.wireBytes()).map { ($0, false, policy) }
+            return (try? failure.wireBytes()).map { ($0, false, policy, nil) }
         }
     }
 

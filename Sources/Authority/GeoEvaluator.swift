@@ -26,10 +26,16 @@ public struct GeoAnswer: Hashable, Sendable {
     /// database, the first region listing the client's country or continent. Without a database,
     /// regions that only list codes are never chosen.
     public func answer(for address: IPAddress?, geoip: GeoIPDatabase? = nil) -> (answer: PolicyAnswer, scope: UInt8) {
-        guard let address else { return (defaultAnswer, 0) }
+        let (region, scope) = region(for: address, geoip: geoip)
+        return (region.map { regions[$0] } ?? defaultAnswer, scope)
+    }
+
+    /// `answer(for:geoip:)` as the index of the region chosen, nil for the default.
+    func region(for address: IPAddress?, geoip: GeoIPDatabase?) -> (region: Int?, scope: UInt8) {
+        guard let address else { return (nil, 0) }
         let trie = if case .v4 = address { v4 } else { v6 }
         if let match = trie.longestMatch(address) {
-            return (regions[match.value], trie.scope(of: address, value: match.value, from: match.prefixLength))
+            return (match.value, trie.scope(of: address, value: match.value, from: match.prefixLength))
         }
         // No named network holds the address: its block must leave them all out.
         let unnamed = trie.scope(of: address, value: nil, from: 0)
@@ -37,16 +43,16 @@ public struct GeoAnswer: Hashable, Sendable {
             // Unknown to the database: no block is known to share its answer.
             guard let location = geoip.locate(address) else {
                 let whole: UInt8 = if case .v4 = address { 32 } else { 128 }
-                return (defaultAnswer, whole)
+                return (nil, whole)
             }
             if let match = codes.first(where: { codes in
                 location.country.map(codes.countries.contains) == true || location.continent.map(codes.continents.contains) == true
             }) {
-                return (regions[match.region], max(location.prefixLength, unnamed))
+                return (match.region, max(location.prefixLength, unnamed))
             }
-            return (defaultAnswer, max(location.prefixLength, unnamed))
+            return (nil, max(location.prefixLength, unnamed))
         }
-        return (defaultAnswer, unnamed)
+        return (nil, unnamed)
     }
 }
 

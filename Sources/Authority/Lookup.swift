@@ -17,10 +17,15 @@ struct Lookup {
     var isCacheable = true
     /// The policy that answered (the first, when an ALIAS follows to another), for its query count.
     var policyCounter: PolicyQueryCounter? = nil
+    /// Each policy whose choice made the answer uncacheable, with the choice made.
+    var choices: [(policy: ServedPolicy, choice: AnswerChoice?)] = []
+    /// A choice to make again instead of drawing one: a packet cache rendering the response for it.
+    let forced: AnswerChoice?
 
-    init(snapshot: Snapshot, location: IPAddress? = nil) {
+    init(snapshot: Snapshot, location: IPAddress? = nil, forced: AnswerChoice? = nil) {
         self.snapshot = snapshot
         self.location = location
+        self.forced = forced
     }
 
     mutating func resolve(_ name: Name, _ type: RRType, in zone: ZoneData, random: inout some RandomNumberGenerator) {
@@ -115,17 +120,26 @@ struct Lookup {
     /// What `policy` serves this client now, noting when the answer depended on the client or on chance.
     private mutating func current(_ policy: ServedPolicy, random: inout some RandomNumberGenerator) -> (answer: [EndpointValue], ttl: UInt32) {
         if policyCounter == nil { policyCounter = policy.counter }
-        let (answer, decidingScope) = policy.current(for: location, geoip: snapshot.geoip)
+        let (answer, decidingScope, region) = policy.current(for: location, geoip: snapshot.geoip)
+        var varies = false
         if case .geo = policy.answer {
-            isCacheable = false
+            varies = true
             // Longer than the client's source prefix when a more specific network decides (RFC 7871
             // §7.2.1): the resolver asks again with a longer prefix rather than caching one answer for all.
             scope = max(scope, decidingScope)
         }
         if case .weighted(let values, _, let count) = answer.selection, values.count > count {
-            isCacheable = false
+            varies = true
         }
-        return (answer.pick(using: &random), answer.ttl)
+        guard varies else { return (answer.pick(using: &random), answer.ttl) }
+        isCacheable = false
+        let picks = forced.flatMap { $0.policy == policy.id ? $0.picks : nil } ?? answer.drawPacked(using: &random)
+        guard let picks else {
+            choices.append((policy, nil))
+            return (answer.pick(using: &random), answer.ttl)
+        }
+        choices.append((policy, AnswerChoice(policy: policy.id, region: region, picks: picks, scope: decidingScope)))
+        return (answer.values(packed: picks), answer.ttl)
     }
 
     private func addressRecord(_ value: EndpointValue, owner: Name, ttl: UInt32) -> ResourceRecord? {

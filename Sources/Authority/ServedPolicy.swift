@@ -41,11 +41,15 @@ public struct ServedPolicy: Hashable, Sendable {
         }
     }
 
-    /// The answer for a client (geo by its address), and the Client Subnet scope that decided it.
-    func current(for address: IPAddress?, geoip: GeoIPDatabase?) -> (answer: PolicyAnswer, scope: UInt8) {
+    /// The answer for a client (geo by its address), the Client Subnet scope that decided it, and which
+    /// answer it is (the geo region's index, -1 for the default or a policy that is not geo).
+    func current(for address: IPAddress?, geoip: GeoIPDatabase?) -> (answer: PolicyAnswer, scope: UInt8, region: Int) {
         switch answer {
-        case .fixed(let answer): (answer, 0)
-        case .geo(let geo): geo.answer(for: address, geoip: geoip)
+        case .fixed(let answer):
+            return (answer, 0, -1)
+        case .geo(let geo):
+            let (region, scope) = geo.region(for: address, geoip: geoip)
+            return (region.map { geo.regions[$0] } ?? geo.defaultAnswer, scope, region ?? -1)
         }
     }
 

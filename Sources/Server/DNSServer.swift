@@ -42,11 +42,11 @@ public final class DNSServer: Sendable {
     private let configuration: Configuration
     private let snapshots: SnapshotReference
     private let group: MultiThreadedEventLoopGroup
-    private let channels: NIOLockedValueBox<[Channel]> = NIOLockedValueBox([])
+    private let listeners: NIOLockedValueBox<(udp: UDPListener, tcp: Channel)?> = NIOLockedValueBox(nil)
     private let connections: TCPConnections
     private let counters: NIOLockedValueBox<[ResponseCounters]> = NIOLockedValueBox([])
     private let logger: Logger
-    /// Shared by every UDP event loop: a client's queries may arrive on any of their sockets.
+    /// Shared by every UDP thread: a client's queries may arrive on any of their sockets.
     private let limiter: ResponseRateLimiter
 
     public init(configuration: Configuration, snapshots: SnapshotReference, group: MultiThreadedEventLoopGroup,
@@ -59,7 +59,7 @@ public final class DNSServer: Sendable {
         self.logger = logger
     }
 
-    /// Binds UDP (one SO_REUSEPORT socket per event loop, reading up to 16 datagrams per call) and TCP,
+    /// Binds UDP (`UDPListener`: one SO_REUSEPORT socket and thread per core) and TCP (on the event loops),
     /// and returns the port they share. With port 0 the UDP port is picked first; when TCP cannot have
     /// the same number (a connection may be using it), another pair is tried.
     public func start() async throws -> Int {
@@ -77,43 +77,20 @@ public final class DNSServer: Sendable {
     }
 
     private func bind(responder: QueryResponder) async throws -> Int {
-        let loops = Array(group.makeIterator())
-        var udpChannels: [Channel] = []
-        var port = configuration.port
         let tcpCounters = ResponseCounters()
-        var allCounters = [tcpCounters]
+        let udpCounters = (0..<System.coreCount).map { _ in ResponseCounters() }
+        let udp = try UDPListener(host: configuration.host, port: configuration.port, responder: responder, limiter: limiter,
+                                  counters: udpCounters)
         do {
-            for loop in loops {
-                let loopCounters = ResponseCounters()
-                allCounters.append(loopCounters)
-                let channel = try await DatagramBootstrap(group: loop)
-                    .channelOption(.socketOption(.so_reuseaddr), value: 1)
-                    .channelOption(ChannelOptions.Types.SocketOption(level: .socket, name: .init(rawValue: SO_REUSEPORT)), value: 1)
-                    .channelOption(.datagramVectorReadMessageCount, value: 16)
-                    // NIO splits the allocator's capacity into one slot per message, and each slot must hold
-                    // the largest query we take, or large EDNS queries are cut. 16 × 4 KiB keeps each read's
-                    // buffer under glibc's 128 KiB mmap threshold, so reading never maps and unmaps memory;
-                    // 8 and 32 slots measured alike with dnsperf.
-                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16 * 4096))
-         .channelInitializer { [limiter] channel in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(UDPQueryHandler(responder: responder, counters: loopCounters,
-                                                                                           limiter: limiter))
-                        }
-                    }
-                    .bind(host: configuration.host, port: port).get()
-                if port == 0 { port = channel.localAddress?.port ?? 0 }
-                udpChannels.append(channel)
-            }
-            let tcp = try await bindTCP(port: port, responder: responder, counters: tcpCounters)
-            channels.withLockedValue { $0 = udpChannels + [tcp] }
+            let tcp = try await bindTCP(port: udp.port, responder: responder, counters: tcpCounters)
+            listeners.withLockedValue { $0 = (udp, tcp) }
         } catch {
-            for channel in udpChannels { try? await channel.close() }
+            await udp.stop()
             throw error
         }
-        counters.withLockedValue { $0 = allCounters }
-        logger.info("DNS listening", metadata: ["address": "\(configuration.host)", "port": "\(port)", "udpSockets": "\(loops.count)"])
-        return port
+        counters.withLockedValue { $0 = [tcpCounters] + udpCounters }
+        logger.info("DNS listening", metadata: ["address": "\(configuration.host)", "port": "\(udp.port)", "udpThreads": "\(udpCounters.count)"])
+        return udp.port
     }
 
     private func bindTCP(port: Int, responder: QueryResponder, counters: ResponseCounters) async throws -> Channel {
@@ -160,12 +137,11 @@ public final class DNSServer: Sendable {
 
     /// Closes every listener; queries in flight finish.
     public func stop() async {
-        let open = channels.withLockedValue { channels in
-            defer { channels = [] }
-            return channels
-        }
-        for channel in open {
-            try? await channel.close()
-        }
+        guard let (udp, tcp) = listeners.withLockedValue({ listeners in
+            defer { listeners = nil }
+            return listeners
+        }) else { return }
+        await udp.stop()
+        try? await tcp.close()
     }
 }

@@ -3,6 +3,15 @@ import DNSWire
 import Foundation
 import Logging
 
+/// A UDP response and what the packet cache and rate limiting need to know of it.
+struct UDPResponse {
+    var bytes: [UInt8]
+    var isCacheable = false
+    var variation: AnswerVariation? = nil
+    var policy: PolicyQueryCounter? = nil
+    var hasValidCookie = false
+}
+
 /// Turns one query's bytes into the response messages to send, for both transports: plain answers
 /// from `Authority`, zone transfers over TCP, and TSIG verification and signing (RFC 8945) around both.
 struct QueryResponder: Sendable {
@@ -15,26 +24,29 @@ struct QueryResponder: Sendable {
     /// Every zone transfer is logged, as secondaries log theirs: what went to whom, and how large.
     let logger: Logger
 
-    /// The one message answering a UDP query, or nil when nothing should be sent, and whether the same
-    /// query bytes (after the ID) always get the same response from this snapshot, so it may be cached.
+    /// The one message answering a UDP query, or nil when nothing should be sent, with what a packet
+    /// cache needs to keep it: whether the same query bytes (after the ID) always get the same response
+    /// from this snapshot, or else how it varies (`AnswerVariation`, one policy's choice).
     ///
     /// `Authority` says which answers depend on nothing but the query and the snapshot: static data and
     /// failover are; geo answers (by client) and weighted picks among several are not. Signed queries
-    /// never are (their MACs carry the time).
+    /// never are (their MACs carry the time), nor answers carrying a cookie (it is the client's own).
     /// The counter of the policy that answered comes with it, for the caller to count each response sent,
     /// and whether the client presented a valid server cookie (it has proved its address).
-    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo, random: inout some RandomNumberGenerator)
-        -> (bytes: [UInt8], isCacheable: Bool, policy: PolicyQueryCounter?, hasValidCookie: Bool)? {
+    /// With `forced`, that choice is made again instead of drawn: the cache rendering a choice it lacks.
+    func response(to bytes: UnsafeRawBufferPointer, client: ClientInfo, forced: AnswerChoice? = nil,
+                  random: inout some RandomNumberGenerator) -> UDPResponse? {
         guard bytes.count >= 12, bytes[2] & 0x80 == 0 else { return nil }
         // Signed queries and transfers (IXFR over UDP gets the SOA) take the general path, never cached.
         guard let query = try? Message(wire: bytes), query.additional.last?.type != .tsig, !isTransfer(query) else {
-            return responses(to: bytes, client: client).first.map { ($0, false, nil, false) }
+            return responses(to: bytes, client: client).first.map { UDPResponse(bytes: $0) }
         }
         var client = client
         let cookie = cookie(for: query, client: &client)
-        if let settled = cookie.settled { return (settled, false, nil, cookie.isValid) }
-        return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client, random: &random)
-            .map { ($0.bytes, $0.isCacheable, $0.policy, cookie.isValid) }
+        if let settled = cookie.settled { return UDPResponse(bytes: settled, hasValidCookie: cookie.isValid) }
+        return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client, forced: forced, random: &random)
+            .map { UDPResponse(bytes: $0.bytes, isCacheable: $0.isCacheable, variation: $0.variation, policy: $0.policy,
+                               hasValidCookie: cookie.isValid) }
     }
 
     /// What the query's COOKIE option (RFC 7873) means for its answer: the option to answer with goes

@@ -10,12 +10,7 @@ extension SocketAddress {
             return .v4(DNSWire.IPv4Address(UInt32(bigEndian: address.address.sin_addr.s_addr)))
         case .v6(let address):
             var storage = address.address.sin6_addr
-            let bytes = withUnsafeBytes(of: &storage) { Array($0) }
-            let v6 = DNSWire.IPv6Address(bytes: bytes)
-            if v6.high == 0 && v6.low >> 32 == 0x0000_FFFF {
-                return .v4(DNSWire.IPv4Address(UInt32(truncatingIfNeeded: v6.low)))
-            }
-            return .v6(v6)
+            return withUnsafeBytes(of: &storage) { IPAddress(v6Bytes: $0) }
         case .unixDomainSocket:
             return nil
         }
