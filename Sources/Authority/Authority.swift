@@ -70,7 +70,8 @@ public enum Authority {
                 response.rcode = .formatError
                 return (response, client.cookie == nil, nil, nil)
             }
-            if let cookie = client.cookie { reply.options.append(cookie) }
+            let options = [client.nsid, client.cookie].compactMap { $0 }
+            if !options.isEmpty { reply.options.append(contentsOf: options) }
             response.edns = reply
         }
         guard !query.header.isResponse else {

@@ -38,6 +38,10 @@ public struct ControllerConfiguration: Sendable {
     public var tcpIdleTimeout: Duration
     /// Response rate limiting of UDP answers.
     public var rateLimit: ResponseRateLimiter.Settings
+    /// Answer UDP queries whose COOKIE option has no valid server cookie with BADCOOKIE.
+    public var requireCookie = false
+    /// The NSID sent to queries that ask for it (RFC 5001); nil sends none.
+    public var nsid: [UInt8]? = nil
     /// This node's name in the manifests' Fleet.
     public var node: String?
     /// The signals that begin a graceful shutdown.

@@ -91,12 +91,14 @@ public struct DNSController: Sendable {
                             },
                             alreadySent: first?.fingerprint),
             liveDigest: { live.digest }, send: { inbox.send($0) }, metrics: metrics, logger: logger)
-        let server = DNSServer(configuration: .init(host: configuration.dnsHost, port: configuration.dnsPort,
-                                                    maxTCPConnections: configuration.tcpMaxConnections,
-                                                    maxTCPConnectionsPerClient: configuration.tcpMaxConnectionsPerClient,
-                                                    tcpIdleTimeout: .nanoseconds(configuration.tcpIdleTimeout.nanosecondCount),
-                                                    keyring: keys.keyring, rateLimit: configuration.rateLimit),
-                               snapshots: snapshots, group: group, logger: logger)
+        var serverConfiguration = DNSServer.Configuration(host: configuration.dnsHost, port: configuration.dnsPort,
+                                                          maxTCPConnections: configuration.tcpMaxConnections,
+                                                          maxTCPConnectionsPerClient: configuration.tcpMaxConnectionsPerClient,
+                                                          tcpIdleTimeout: .nanoseconds(configuration.tcpIdleTimeout.nanosecondCount),
+                                                          keyring: keys.keyring, rateLimit: configuration.rateLimit)
+        serverConfiguration.requireCookie = configuration.requireCookie
+        serverConfiguration.nsid = configuration.nsid
+        let server = DNSServer(configuration: serverConfiguration, snapshots: snapshots, group: group, logger: logger)
         let loop = ControlLoop(core: core, inbox: inbox, services: .init(
             snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, keys: keys, notifications: notifications, source: source,
             live: live, metrics: metrics, serving: { readiness.serving() }), logger: logger)

@@ -25,6 +25,11 @@ public final class DNSServer: Sendable {
         public var keyring: TSIGKeyringReference
         /// Response rate limiting over UDP.
         public var rateLimit: ResponseRateLimiter.Settings
+        /// Over UDP, answer a query that has a COOKIE option without a valid server cookie with BADCOOKIE
+        /// and a fresh cookie (RFC 7873 §5.2.3) instead of the answer.
+        public var requireCookie = false
+        /// The NSID (RFC 5001) sent to queries that ask for it; nil sends none.
+        public var nsid: [UInt8]? = nil
 
         public init(host: String = "127.0.0.1", port: Int = 5353, maxTCPConnections: Int = 1024, maxTCPConnectionsPerClient: Int = 32,
                     tcpIdleTimeout: TimeAmount = .seconds(10), keyring: TSIGKeyringReference = TSIGKeyringReference(),
@@ -64,8 +69,10 @@ public final class DNSServer: Sendable {
     /// the same number (a connection may be using it), another pair is tried.
     public func start() async throws -> Int {
         let now: @Sendable () -> UInt64 = { UInt64(max(0, Date().timeIntervalSince1970)) }
-        let responder = QueryResponder(snapshots: snapshots, keyring: configuration.keyring, cookies: ServerCookies(now: now()), now: now,
+        var responder = QueryResponder(snapshots: snapshots, keyring: configuration.keyring, cookies: ServerCookies(now: now()), now: now,
                                        logger: logger)
+        responder.requireCookie = configuration.requireCookie
+        responder.nsid = configuration.nsid
         var attempt = 1
         while true {
             do {

@@ -19,10 +19,17 @@ struct QueryResponder: Sendable {
     let keyring: TSIGKeyringReference
     /// DNS cookies (RFC 7873): server cookies made and checked with a rotating secret.
     let cookies: ServerCookies
+    /// Over UDP, a query with a COOKIE option but no valid server cookie gets BADCOOKIE and a fresh one
+    /// instead of its answer (as BIND's `require-server-cookie`); queries without the option are answered.
     /// Seconds since 1970, injected so tests can set the clock.
     let now: @Sendable () -> UInt64
     /// Every zone transfer is logged, as secondaries log theirs: what went to whom, and how large.
     let logger: Logger
+    /// Over UDP, a query with a COOKIE option but no valid server cookie gets BADCOOKIE and a fresh one
+    /// instead of its answer (as BIND's `require-server-cookie`); queries without the option are answered.
+    var requireCookie = false
+    /// This server's NSID (RFC 5001), sent to queries that ask for it; nil sends none.
+    var nsid: [UInt8]? = nil
 
     /// The one message answering a UDP query, or nil when nothing should be sent, with what a packet
     /// cache needs to keep it: whether the same query bytes (after the ID) always get the same response
@@ -42,6 +49,7 @@ struct QueryResponder: Sendable {
             return responses(to: bytes, client: client).first.map { UDPResponse(bytes: $0) }
         }
         var client = client
+        identify(for: query, client: &client)
         let cookie = cookie(for: query, client: &client)
         if let settled = cookie.settled { return UDPResponse(bytes: settled, hasValidCookie: cookie.isValid) }
         return Authority.respondWithCacheability(to: query, from: snapshots.load(), client: client, forced: forced, random: &random)
@@ -63,11 +71,25 @@ struct QueryResponder: Sendable {
             return ((try? response.wireBytes()) ?? Authority.formatError(id: query.header.id, flags: 0), false)
         case .present(let clientCookie, let isValid):
             client.cookie = cookies.option(client: clientCookie, address: client.address, now: now)
-            guard query.questions.isEmpty, query.header.opcode == .query, query.edns?.version == 0 else { return (nil, isValid) }
-            var response = query.makeResponse()
+            guard query.edns?.version == 0, query.header.opcode == .query else { return (nil, isValid) }
+            let rcode: RCode
+            if query.questions.isEmpty {
+                rcode = .noError  // asking for a server cookie alone (RFC 7873 §5.4)
+            } else if requireCookie, !isValid, client.transport == .udp {
+                rcode = .badCookie  // RFC 7873 §5.2.3: the client retries with the cookie it gets here
+            } else {
+                return (nil, isValid)
+            }
+            var response = query.makeResponse(rcode: rcode)
             response.edns = EDNS(udpPayloadSize: UInt16(Authority.maxUDPPayload), options: client.cookie.map { [$0] } ?? [])
             return (try? response.wireBytes(), isValid)
         }
+    }
+
+    /// Asks for this server's NSID in `client` when the query carries the option and there is one.
+    private func identify(for query: Message, client: inout ClientInfo) {
+        guard let nsid, query.edns?.option(.nsid) != nil else { return }
+        client.nsid = EDNSOption(code: .nsid, data: nsid)
     }
 
     /// The messages answering `bytes`, in order; empty when nothing should be sent.
@@ -80,6 +102,7 @@ struct QueryResponder: Sendable {
             return [Authority.formatError(id: UInt16(bytes[0]) << 8 | UInt16(bytes[1]), flags: bytes[2])]
         }
         var client = client
+        identify(for: query, client: &client)
         if let settled = cookie(for: query, client: &client).settled { return [settled] }
         let snapshot = snapshots.load()
         if query.additional.last?.type == .tsig {

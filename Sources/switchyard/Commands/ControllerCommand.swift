@@ -102,6 +102,12 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(name: .customLong("rrl-exempt"), help: "A network (CIDR or address) never rate limited; repeatable; \"none\" clears the default (the loopback networks).")
     var rrlExempt: [String] = []
 
+    @Flag(name: .customLong("require-cookie"), help: "Over UDP, answer a query whose DNS cookie has no valid server cookie with BADCOOKIE and a fresh one (RFC 7873); queries without a cookie are answered.")
+    var requireCookie = false
+
+    @Option(help: "This server's name identifier, sent to queries that ask for it (RFC 5001 NSID): text, or hex:0123… for octets; none by default.")
+    var nsid: String?
+
     @Option(help: "This controller's node name in the manifests' Fleet: it probes from here and agrees on health with the other nodes by quorum.")
     var node: String?
 
@@ -199,7 +205,14 @@ struct ControllerCommand: AsyncParsableCommand {
                 }
             }
         }
-        return ControllerConfiguration(
+        var identifier: [UInt8]? = nil
+        if let nsid {
+            identifier = nsid.hasPrefix("hex:") ? Self.hexOctets(nsid.dropFirst(4)) : Array(nsid.utf8)
+            guard let octets = identifier, !octets.isEmpty, octets.count <= 128 else {
+                throw ValidationError("--nsid is text or hex: followed by an even number of hex digits, 1 to 128 octets")
+            }
+        }
+        var configuration = ControllerConfiguration(
             manifests: [manifests], dnsHost: host, dnsPort: port, interval: every, geoipDatabase: geoipDatabase,
             dataDirectory: dataDirectory, adminHost: adminHost, adminPort: adminPort, tokenFile: tokenFile, gitSync: gitSync,
             gitTimeout: gitLimit, notificationRetry: RetryPolicy(giveUpAfter: giveUpAfter), flapLimit: notifyFlapLimit,
@@ -207,6 +220,22 @@ struct ControllerCommand: AsyncParsableCommand {
             adminTLS: adminTLSCertificate.flatMap { certificate in adminTLSKey.map { AdminTLS(certificate: certificate, key: $0) } },
             rateLimit: ResponseRateLimiter.Settings(rate: rrlRate, slip: rrlSlip, exempt: exempt),
             tcpMaxConnections: tcpMaxConnections, tcpMaxConnectionsPerClient: tcpMaxPerClient, tcpIdleTimeout: tcpIdle)
+        configuration.requireCookie = requireCookie
+        configuration.nsid = identifier
+        return configuration
+    }
+
+    /// `0a1B…` as octets; nil unless an even number of hex digits.
+    static func hexOctets(_ text: Substring) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var octets: [UInt8] = []
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = UInt8(String(UnicodeScalar(digits[index])), radix: 16),
+                  let low = UInt8(String(UnicodeScalar(digits[index + 1])), radix: 16) else { return nil }
+            octets.append(high << 4 | low)
+        }
+        return octets
     }
 
     /// `8388608`, `512K`, `8M`, `1G` (1024-based).
