@@ -18,8 +18,8 @@ run:
 	.build/release/switchyard validate manifests
 	.build/release/switchyard controller --manifests manifests --dns-listen 127.0.0.1:5353
 
-# Unit and CLI tests, the manifests against their JSON Schemas and `switchyard validate`, then a fuzz run
-# of the wire parser that must find nothing. The test runner goes last so its summary closes the output.
+# Unit and CLI tests, the manifests against their JSON Schemas and `switchyard validate`, then fuzz runs
+# of the wire parser and of whole queries that must find nothing. The test runner goes last so its summary closes the output.
 test:
 	@scripts/ensure-apt-packages.sh $(TEST_PACKAGES)
 	swift build --build-tests

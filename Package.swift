@@ -90,6 +90,9 @@ let package = Package(
 
         .executableTarget(name: "DNSWireBenchmark", dependencies: ["DNSWire"],
                           path: "Benchmarks/DNSWireBenchmark"),
+        // Replays saved inputs; Benchmarks/fuzz.sh builds it with libFuzzer (-D FUZZING).
+        .executableTarget(name: "AuthorityFuzz", dependencies: ["Authority", "DNSWire", "Manifests", "Model"],
+                          path: "Fuzz/AuthorityFuzz"),
         .executableTarget(name: "AnswerBenchmark", dependencies: ["Authority", "DNSWire", "Manifests", "Model"],
                           path: "Benchmarks/AnswerBenchmark"),
         .executableTarget(name: "ManifestsBenchmark", dependencies: ["Manifests"],
