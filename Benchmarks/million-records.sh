@@ -48,7 +48,8 @@ start() {
         --data-dir "$work/data" --admin-listen 127.0.0.1:0 >>"$work/controller.out" 2>>"$work/controller.log" &
     pid=$!
     for _ in $(seq 2400); do
-        [ -n "$(dig +short +tries=1 +time=1 @127.0.0.1 -p "$port" host99990.zone9.example A 2>/dev/null)" ] && return 0
+        # host99990 of zone 9 is 10.9.(99990 / 250 % 256).(99990 % 250).
+        [ "$(dig +short +tries=1 +time=1 @127.0.0.1 -p "$port" host99990.zone9.example A 2>/dev/null)" = 10.9.143.240 ] && return 0
         kill -0 "$pid" 2>/dev/null || { echo "the controller exited:"; tail -5 "$work/controller.out"; exit 1; }
         sleep 0.05
     done

@@ -6,7 +6,7 @@ import Glibc
 
 /// A MaxMind DB (GeoIP2/GeoLite2 Country or City, or any database with the same `continent.code` and
 /// `country.iso_code` fields), opened once and memory-mapped. libmaxminddb's lookups are thread-safe on
-/// an open database, so queries on every event loop share it.
+/// an open database, so queries on every thread share it.
 public final class GeoIPDatabase: @unchecked Sendable {
     /// Where a client is, as far as the database knows, and the prefix length of the network that says so.
     public struct Location: Hashable, Sendable {

@@ -1,7 +1,7 @@
 import Atomics
 
 /// Responses sent, by RCODE, extended RCODEs (BADVERS, BADCOOKIE…) under their own values. One set per
-/// UDP event loop and one for TCP, so the query path never contends for a cache line; readers add them up.
+/// UDP thread and one for TCP, so the query path never contends for a cache line; readers add them up.
 final class ResponseCounters: Sendable {
     /// RCODEs 0 to 23: the header's and the extended ones this server can send.
     static let codes = 24

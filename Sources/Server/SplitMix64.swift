@@ -1,5 +1,5 @@
 /// SplitMix64 (Steele, Lea and Flood, 2014): a fast, well-distributed generator for weighted picks.
-/// Not for secrets; one per event loop, so it needs no lock.
+/// Not for secrets; one per UDP thread, so it needs no lock.
 struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 

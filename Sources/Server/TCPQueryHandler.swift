@@ -11,7 +11,7 @@ import NIOPosix
 ///   `pending` (at most what one read brought) and reading stops until the client has taken what was
 ///   written. A client that pipelines queries and never reads costs a bounded buffer, and is closed
 ///   when the idle timeout passes without progress.
-/// - Zone transfers are produced on a thread pool, off the event loop that also serves UDP, and written
+/// - Zone transfers are produced on a thread pool, off the event loop that serves other TCP clients, and written
 ///   message by message as the connection can take them.
 final class TCPQueryHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
