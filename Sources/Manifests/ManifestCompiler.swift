@@ -40,70 +40,43 @@ public struct CompileResult: Sendable {
 /// Validates manifests and compiles them into a `DesiredState`. Pure: the sources come in as bytes.
 public enum ManifestCompiler {
     /// The order kinds are decoded in, so that every reference points at something already read.
-    static let decodeOrder: [Kind] = [.fleet, .zone, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy, .catalog]
+    static let decodeOrder: [Kind] = [.zone, .fleet, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy, .catalog]
 
     public static func compile(_ sources: [ManifestSource]) -> CompileResult {
         var diagnostics: [Diagnostic] = []
-        var documents: [ManifestDocument] = []
         var documentCount = 0
+        // Identity is kind/name: a second definition is an error naming the first.
+        var firstDefinition: [String: SourceLocation] = [:]
+        var unique: [ManifestDocument] = []
+        var definitions = Definitions()
+        var claims: [OwnerClaim] = []
         for source in sources {
             let (roots, problems) = YAMLLoader.documents(in: source.bytes, file: source.path)
             diagnostics += problems
             documentCount += roots.count
             for root in roots {
-                if let document = ManifestDocument.read(root, file: source.path, into: &diagnostics) { documents.append(document) }
-            }
-        }
-
-        // Identity is kind/name: a second definition is an error naming the first.
-        var firstDefinition: [String: SourceLocation] = [:]
-        var unique: [ManifestDocument] = []
-        for document in documents {
-            if let first = firstDefinition[document.subject] {
-                diagnostics.append(Diagnostic(.error, at: document.nameLocation, path: "metadata.name",
-                                              "\(document.subject) is defined twice",
-                                              allowed: "each kind and name is defined once; the first definition is at \(first)"))
-            } else {
-                firstDefinition[document.subject] = document.nameLocation
-                unique.append(document)
-            }
-        }
-
-        var definitions = Definitions()
-        definitions.geoPolicyNames = Set(unique.filter { $0.kind == .geoPolicy }.map(\.name))
-        var claims: [OwnerClaim] = []
-        for kind in decodeOrder {
-            for document in unique where document.kind == kind {
-                var decoder = DocumentDecoder(subject: document.subject, file: document.file, failed: definitions.failed)
-                switch kind {
-                case .zone: definitions.zones[document.name] = decoder.decodeZone(document, claims: &claims)
-                case .monitor:
-                    definitions.monitors[document.name] = decoder.decodeMonitor(document, fleet: definitions.fleet,
-                                                                                fleetFailed: definitions.failed[.fleet] != nil)
-                case .fleet:
-                    if let first = definitions.fleetDocument {
-                        decoder.error(at: document.nameLocation, "metadata.name", "a second Fleet, \(document.subject)",
-                                      allowed: "one Fleet lists every node; the first is at \(first)")
-                    } else {
-                        definitions.fleetDocument = document.nameLocation
-                        definitions.fleet = decoder.decodeFleet(document)
-                    }
-                case .notifier: definitions.notifiers[document.name] = decoder.decodeNotifier(document)
-                case .failoverPolicy:
-                    definitions.failoverPolicies[document.name] = decoder.decodeFailoverPolicy(document, definitions: definitions, claims: &claims)
-                case .weightedPolicy:
-                    definitions.weightedPolicies[document.name] = decoder.decodeWeightedPolicy(document, definitions: definitions, claims: &claims)
-                case .geoPolicy:
-                    if let policy = decoder.decodeGeoPolicy(document, definitions: definitions, claims: &claims) {
-                        definitions.geoPolicies.append(policy)
-                    }
-                case .catalog:
-                    if let catalog = decoder.decodeCatalog(document, zones: definitions.zones, failedZones: definitions.failed[.zone] ?? []) {
-                        definitions.catalogs.append(catalog)
-                    }
+                guard let document = ManifestDocument.read(root, file: source.path, into: &diagnostics) else { continue }
+                if let first = firstDefinition[document.subject] {
+                    diagnostics.append(Diagnostic(.error, at: document.nameLocation, path: "metadata.name",
+                                                  "\(document.subject) is defined twice",
+                                                  allowed: "each kind and name is defined once; the first definition is at \(first)"))
+                    continue
                 }
-                if decoder.diagnostics.hasErrors { definitions.failed[kind, default: []].insert(document.name) }
-                diagnostics += decoder.diagnostics
+                firstDefinition[document.subject] = document.nameLocation
+                // A zone depends on no other document, so it is decoded as soon as it is read and its YAML
+                // let go: holding every zone's nodes at once made the peak several times the records' size.
+                if document.kind == .zone {
+                    decode(document, into: &definitions, claims: &claims, diagnostics: &diagnostics)
+                } else {
+                    unique.append(document)
+                }
+            }
+        }
+
+        definitions.geoPolicyNames = Set(unique.filter { $0.kind == .geoPolicy }.map(\.name))
+        for kind in decodeOrder where kind != .zone {
+            for document in unique where document.kind == kind {
+                decode(document, into: &definitions, claims: &claims, diagnostics: &diagnostics)
             }
         }
         diagnostics += ownerConflicts(claims, zones: definitions.zones)
@@ -115,5 +88,41 @@ public enum ManifestCompiler {
             geoPolicies: definitions.geoPolicies, notifiers: Array(definitions.notifiers.values), catalogs: definitions.catalogs,
             fleet: definitions.fleet)
         return CompileResult(state: state, diagnostics: sorted, documentCount: documentCount, fileCount: sources.count)
+    }
+
+    /// Decodes one document into `definitions`, after the kinds it refers to (`decodeOrder`).
+    private static func decode(_ document: ManifestDocument, into definitions: inout Definitions, claims: inout [OwnerClaim],
+                               diagnostics: inout [Diagnostic]) {
+        let kind = document.kind
+        var decoder = DocumentDecoder(subject: document.subject, file: document.file, failed: definitions.failed)
+        switch kind {
+        case .zone: definitions.zones[document.name] = decoder.decodeZone(document, claims: &claims)
+        case .monitor:
+            definitions.monitors[document.name] = decoder.decodeMonitor(document, fleet: definitions.fleet,
+                                                                        fleetFailed: definitions.failed[.fleet] != nil)
+        case .fleet:
+            if let first = definitions.fleetDocument {
+                decoder.error(at: document.nameLocation, "metadata.name", "a second Fleet, \(document.subject)",
+                              allowed: "one Fleet lists every node; the first is at \(first)")
+            } else {
+                definitions.fleetDocument = document.nameLocation
+                definitions.fleet = decoder.decodeFleet(document)
+            }
+        case .notifier: definitions.notifiers[document.name] = decoder.decodeNotifier(document)
+        case .failoverPolicy:
+            definitions.failoverPolicies[document.name] = decoder.decodeFailoverPolicy(document, definitions: definitions, claims: &claims)
+        case .weightedPolicy:
+            definitions.weightedPolicies[document.name] = decoder.decodeWeightedPolicy(document, definitions: definitions, claims: &claims)
+        case .geoPolicy:
+            if let policy = decoder.decodeGeoPolicy(document, definitions: definitions, claims: &claims) {
+                definitions.geoPolicies.append(policy)
+            }
+        case .catalog:
+            if let catalog = decoder.decodeCatalog(document, zones: definitions.zones, failedZones: definitions.failed[.zone] ?? []) {
+                definitions.catalogs.append(catalog)
+            }
+        }
+        if decoder.diagnostics.hasErrors { definitions.failed[kind, default: []].insert(document.name) }
+        diagnostics += decoder.diagnostics
     }
 }
