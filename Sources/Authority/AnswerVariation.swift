@@ -3,8 +3,9 @@ import Model
 
 /// How an answer that is not the same for every query varies, when one policy's choice is all that
 /// varies it (a weighted pick among several, a geo region): a packet cache keeps one response per choice
-/// and asks `decide` which one this query gets, instead of answering it in full.
-public struct AnswerVariation: Sendable {
+/// and asks `decide` which one this query gets, instead of answering it in full. A class: it rides along
+/// every response as an optional reference, which costs a static answer one pointer.
+public final class AnswerVariation: Sendable {
     /// Whose location decides a geo answer: the query's own Client Subnet (fixed by its bytes) or the
     /// address it came from.
     enum Location: Sendable {
@@ -17,6 +18,13 @@ public struct AnswerVariation: Sendable {
     let geoip: GeoIPDatabase?
     /// The choice the answer this came with was made by.
     public let made: AnswerChoice
+
+    init(policy: ServedPolicy, location: Location, geoip: GeoIPDatabase?, made: AnswerChoice) {
+        self.policy = policy
+        self.location = location
+        self.geoip = geoip
+        self.made = made
+    }
 
     /// The choice for a query with the same bytes from `client`, drawn as the answer itself would draw it;
     /// nil when the pick is too large to name by index (then the query is answered in full).

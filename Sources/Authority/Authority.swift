@@ -70,8 +70,8 @@ public enum Authority {
                 response.rcode = .formatError
                 return (response, client.cookie == nil, nil, nil)
             }
-            let options = [client.nsid, client.cookie].compactMap { $0 }
-            if !options.isEmpty { reply.options.append(contentsOf: options) }
+            if let nsid = client.nsid { reply.options.append(nsid) }
+            if let cookie = client.cookie { reply.options.append(cookie) }
             response.edns = reply
         }
         guard !query.header.isResponse else {
@@ -107,7 +107,7 @@ public enum Authority {
             response.edns?.setClientSubnet(echoed)
         }
         var variation: AnswerVariation? = nil
-        if client.cookie == nil, lookup.choices.count == 1, let (policy, choice) = lookup.choices.first, let choice {
+        if client.cookie == nil, lookup.choiceCount == 1, let (policy, choice) = lookup.choice, let choice {
             variation = AnswerVariation(policy: policy, location: subnet == nil ? .client : .query(location), geoip: snapshot.geoip,
                                         made: choice)
         }

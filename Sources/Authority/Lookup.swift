@@ -17,8 +17,10 @@ struct Lookup {
     var isCacheable = true
     /// The policy that answered (the first, when an ALIAS follows to another), for its query count.
     var policyCounter: PolicyQueryCounter? = nil
-    /// Each policy whose choice made the answer uncacheable, with the choice made.
-    var choices: [(policy: ServedPolicy, choice: AnswerChoice?)] = []
+    /// How many policies' choices made the answer uncacheable, and the last with the choice made (nil
+    /// when it cannot be told by index).
+    var choiceCount = 0
+    var choice: (policy: ServedPolicy, choice: AnswerChoice?)? = nil
     /// A choice to make again instead of drawing one: a packet cache rendering the response for it.
     let forced: AnswerChoice?
 
@@ -134,11 +136,12 @@ struct Lookup {
         guard varies else { return (answer.pick(using: &random), answer.ttl) }
         isCacheable = false
         let picks = forced.flatMap { $0.policy == policy.id ? $0.picks : nil } ?? answer.drawPacked(using: &random)
+        choiceCount += 1
         guard let picks else {
-            choices.append((policy, nil))
+            choice = (policy, nil)
             return (answer.pick(using: &random), answer.ttl)
         }
-        choices.append((policy, AnswerChoice(policy: policy.id, region: region, picks: picks, scope: decidingScope)))
+        choice = (policy, AnswerChoice(policy: policy.id, region: region, picks: picks, scope: decidingScope))
         return (answer.values(packed: picks), answer.ttl)
     }
 
