@@ -160,8 +160,8 @@ cpu_per_query() {  # PID PORT QUERYFILE [DNSPERF OPTIONS…]: "TOTAL USER SYSTEM
         | sed -n 's/.*Queries completed: *\([0-9]*\).*/\1/p')
     after=$(cpu_ticks "$pid")
     echo "$before $after" | awk -v hz="$(getconf CLK_TCK)" -v n="$completed" '{
-        user = ($3 - $1) / hz * 1e6 / n; system = ($4 - $2) / hz * 1e6 / n
-        printf "%.2f %.2f %.2f\n", user + system, user, system }'
+        user = ($3 - $1) / hz * 1e6 / n; kernel = ($4 - $2) / hz * 1e6 / n
+        printf "%.2f %.2f %.2f\n", user + kernel, user, kernel }'
 }
 rate="${QPS_RATE:-100000}"
 echo "== server CPU per answered query (user + system), dnsperf -Q $rate -l $seconds, $runs runs each, median by total (lower is better)"

@@ -32,13 +32,31 @@ public struct RRType: RawRepresentable, Hashable, Sendable, Comparable, CustomSt
     public static let axfr = RRType(252)
     public static let any = RRType(255)
     public static let caa = RRType(257)
+    public static let rp = RRType(17)
+    public static let afsdb = RRType(18)
+    public static let loc = RRType(29)
+    public static let cert = RRType(37)
+    public static let sshfp = RRType(44)
+    public static let ipseckey = RRType(45)
+    public static let nsec3param = RRType(51)
+    public static let tlsa = RRType(52)
+    public static let smimea = RRType(53)
+    public static let cds = RRType(59)
+    public static let cdnskey = RRType(60)
+    public static let openpgpkey = RRType(61)
+    public static let zonemd = RRType(63)
+    public static let spf = RRType(99)
+    public static let uri = RRType(256)
 
     private static let mnemonics: [(RRType, String)] = [
         (.a, "A"), (.ns, "NS"), (.cname, "CNAME"), (.soa, "SOA"), (.ptr, "PTR"), (.hinfo, "HINFO"),
         (.mx, "MX"), (.txt, "TXT"), (.aaaa, "AAAA"), (.srv, "SRV"), (.naptr, "NAPTR"), (.dname, "DNAME"),
         (.opt, "OPT"), (.ds, "DS"), (.rrsig, "RRSIG"), (.nsec, "NSEC"), (.dnskey, "DNSKEY"),
         (.nsec3, "NSEC3"), (.svcb, "SVCB"), (.https, "HTTPS"), (.tsig, "TSIG"), (.ixfr, "IXFR"),
-        (.axfr, "AXFR"), (.any, "ANY"), (.caa, "CAA"),
+        (.axfr, "AXFR"), (.any, "ANY"), (.caa, "CAA"), (.rp, "RP"), (.afsdb, "AFSDB"), (.loc, "LOC"),
+        (.cert, "CERT"), (.sshfp, "SSHFP"), (.ipseckey, "IPSECKEY"), (.nsec3param, "NSEC3PARAM"), (.tlsa, "TLSA"),
+        (.smimea, "SMIMEA"), (.cds, "CDS"), (.cdnskey, "CDNSKEY"), (.openpgpkey, "OPENPGPKEY"), (.zonemd, "ZONEMD"),
+        (.spf, "SPF"), (.uri, "URI"),
     ]
 
     /// Reads a mnemonic (`AAAA`, case-insensitive) or the generic `TYPE<number>` form.

@@ -1,8 +1,27 @@
 import DNSWire
 import Model
 
-/// The record types a Zone may hold statically; SOA and the apex NS come from their own fields.
+/// The record types a Zone's data is usually written in; any other data type is taken too (in its own
+/// form where DNSWire knows it, else as RFC 3597 `\#` data), except those `refusedRecordType` names.
 let staticRecordTypes: [RRType] = [.a, .aaaa, .cname, .mx, .txt, .srv, .caa, .ns, .ptr]
+
+/// Why a zone cannot list records of `type`, or nil when it can.
+func refusedRecordType(_ type: RRType) -> (problem: String, allowed: String)? {
+    switch type {
+    case .soa:
+        return ("SOA is not a record to list", "the SOA comes from spec.soa")
+    case .dname:
+        return ("DNAME is not served", "a DNAME needs CNAME synthesis at query time (RFC 6672), which this server does not do; list CNAMEs instead")
+    case .rrsig, .nsec, .nsec3, .nsec3param, .dnskey, .cds, .cdnskey:
+        return ("\(type) records are not listed", "DNSSEC records come from signing, which this zone does not do; leave them out")
+    case .zonemd:
+        return ("ZONEMD is not listed", "a zone digest must cover the zone as served, which changes with health; leave it out")
+    default:
+        // 0, OPT and the meta and query types (128–255: TKEY, TSIG, IXFR, AXFR, ANY…) are not data.
+        guard type.rawValue == 0 || type == .opt || (128...255).contains(type.rawValue) else { return nil }
+        return ("\(type) is not a record type", "meta and query types (OPT, TSIG, AXFR, ANY…) hold no zone data")
+    }
+}
 
 extension DocumentDecoder {
     static let zoneFields = ["ttl", "soa", "nameservers", "secondaries", "records"]
@@ -184,12 +203,16 @@ extension DocumentDecoder {
     }
 
     private mutating func decodeStaticType(_ node: YAMLNode, _ path: String) -> RRType? {
-        var allowed: String { quotedList(staticRecordTypes.map(\.description)) }
+        var allowed: String { "\(quotedList(staticRecordTypes.map(\.description))), another type's mnemonic or TYPE<number>" }
         guard let text = text(node, path, "one of \(allowed)") else { return nil }
-        if let type = RRType(mnemonic: text), staticRecordTypes.contains(type), text == type.description { return type }
-        if text.uppercased() == "SOA" {
-            error(node, path, "SOA is not a record to list", allowed: "the SOA comes from spec.soa; types here are \(allowed)")
-        } else if ["ALIAS", "ANAME"].contains(text.uppercased()) {
+        if let type = RRType(mnemonic: text), text == type.description || text == "TYPE\(type.rawValue)" {
+            if let refused = refusedRecordType(type) {
+                error(node, path, refused.problem, allowed: refused.allowed)
+                return nil
+            }
+            return type
+        }
+        if ["ALIAS", "ANAME"].contains(text.uppercased()) {
             error(node, path, "\(text) is not a static record type", allowed: "declare a FailoverPolicy or WeightedPolicy of type ALIAS")
         } else {
             let hint = closestMatch(to: text, in: staticRecordTypes.map(\.description)).map { "did you mean \"\($0)\"?" }

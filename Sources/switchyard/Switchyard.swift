@@ -10,7 +10,8 @@ struct Switchyard: AsyncParsableCommand {
             changes), 1 error (invalid manifests, refused plan, unreachable server), 2 changes present (only \
             with --dry-run --detailed-exitcode), 64 usage error.
             """,
-        subcommands: [Validate.self, ReconcileCommand.self, ControllerCommand.self, StatusCommand.self, EventsCommand.self])
+        subcommands: [Validate.self, ReconcileCommand.self, ControllerCommand.self, StatusCommand.self, EventsCommand.self,
+                      ImportCommand.self])
 
     /// `--git-sync` alone means `--git-sync=ff-only`: an option whose value may be left out, which
     /// argument-parser does not have, so the bare flag is spelled out before parsing.
