@@ -13,5 +13,6 @@ public final class PolicyQueryCounter: Sendable {
     }
 
     public func increment() { count.wrappingIncrement(ordering: .relaxed) }
+    public func increment(by amount: Int) { count.wrappingIncrement(by: amount, ordering: .relaxed) }
     public var value: Int { count.load(ordering: .relaxed) }
 }

@@ -25,6 +25,10 @@ struct UDPAnswerer {
         let fixed: [UInt8]?
         let variation: AnswerVariation?
         var byChoice: [AnswerChoice: [UInt8]] = [:]
+        /// Answers from this entry not yet added to the policy's shared counter: every UDP thread adding
+        /// to one atomic per query made the cache line bounce between cores (failover answers cost three
+        /// times a static one in user time).
+        var uncounted = 0
 
         init(query: [UInt8], response: UDPResponse) {
             self.query = query
@@ -57,7 +61,7 @@ struct UDPAnswerer {
         guard query.count >= 12 else { return nil }
         let snapshot = responder.snapshots.load()
         if snapshot !== cachedSnapshot {
-            cache.removeAll(keepingCapacity: true)
+            emptyCache()
             cachedSnapshot = snapshot
         }
         let question = UnsafeRawBufferPointer(rebasing: query[2...])
@@ -85,7 +89,7 @@ struct UDPAnswerer {
         var hasValidCookie = false
         if let cached {
             guard cached.count <= output.count else { return nil }
-            entry?.policy?.increment()
+            if let entry, entry.policy != nil { entry.uncounted += 1 }
             cached.withUnsafeBytes { output.copyMemory(from: $0) }
             output[0] = query[0]
             output[1] = query[1]
@@ -98,7 +102,7 @@ struct UDPAnswerer {
             if let entry, let forced, entry.byChoice.count < Self.choiceLimit {
                 entry.byChoice[forced] = response.bytes
             } else if entry == nil, response.isCacheable || response.variation != nil {
-                if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+                if cache.count >= Self.cacheLimit { emptyCache() }
                 cache[key] = Entry(query: Array(question), response: response)
             }
             response.bytes.withUnsafeBytes { output.copyMemory(from: $0) }
@@ -118,5 +122,19 @@ struct UDPAnswerer {
         }
         counters.count(UnsafeRawBufferPointer(rebasing: output[..<length]))
         return length
+    }
+
+    /// Adds the answers the cache gave since the last time to each policy's shared counter. The UDP
+    /// thread calls it about once a second, so the query counts lag by that much at most.
+    func flushCounts() {
+        for entry in cache.values where entry.uncounted > 0 {
+            entry.policy?.increment(by: entry.uncounted)
+            entry.uncounted = 0
+        }
+    }
+
+    private mutating func emptyCache() {
+        flushCounts()
+        cache.removeAll(keepingCapacity: true)
     }
 }

@@ -190,7 +190,13 @@ private struct Worker {
 
     mutating func run(while running: () -> Bool) {
         let batch = UDPListener.batch, slot = UDPListener.slot
+        var lastFlush = NIODeadline.now()
         while running() {
+            let now = NIODeadline.now()
+            if now - lastFlush >= .seconds(1) {
+                answerer.flushCounts()
+                lastFlush = now
+            }
             for index in 0..<batch {
                 received[index].msg_hdr.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
                 received[index].msg_hdr.msg_flags = 0
@@ -222,6 +228,7 @@ private struct Worker {
     }
 
     func deallocate() {
+        answerer.flushCounts()
         queries.deallocate()
         responses.deallocate()
         peers.deallocate()
