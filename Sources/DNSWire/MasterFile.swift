@@ -223,22 +223,7 @@ public enum MasterFile {
                         tokens.append(Token(text: String(decoding: raw, as: UTF8.self), isQuoted: true, line: start.0, column: start.1))
                     default:
                         let start = (line, column)
-                        var raw: [UInt8] = []
-                        scan: while index < bytes.count {
-                            let inner = bytes[index]
-                            switch inner {
-                            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
-                                 UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ";"), UInt8(ascii: "\""):
-                                break scan
-                            case UInt8(ascii: "\\") where index + 1 < bytes.count:
-                                raw.append(inner)
-                                raw.append(bytes[index + 1])
-                                index += 2
-                            default:
-                                raw.append(inner)
-                                index += 1
-                            }
-                        }
+                        let raw = scanBareField(bytes, from: &index)
                         tokens.append(Token(text: String(decoding: raw, as: UTF8.self), isQuoted: false, line: start.0, column: start.1))
                     }
                 }

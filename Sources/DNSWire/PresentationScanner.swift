@@ -60,26 +60,31 @@ func scanPresentation(_ text: some StringProtocol) throws(PresentationError) -> 
             guard closed else { throw PresentationError("unterminated quoted string; close it with \"") }
             tokens.append(PresentationToken(raw: raw, isQuoted: true))
         default:
-            var raw: [UInt8] = []
-            scan: while index < bytes.count {
-                let inner = bytes[index]
-                switch inner {
-                case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
-                     UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ";"), UInt8(ascii: "\""):
-                    break scan
-                case UInt8(ascii: "\\") where index + 1 < bytes.count:
-                    raw.append(inner)
-                    raw.append(bytes[index + 1])
-                    index += 2
-                default:
-                    raw.append(inner)
-                    index += 1
-                }
-            }
-            tokens.append(PresentationToken(raw: raw, isQuoted: false))
+            tokens.append(PresentationToken(raw: scanBareField(bytes, from: &index), isQuoted: false))
         }
     }
     return tokens
+}
+
+/// An unquoted field from `index` to the next blank, parenthesis, `;` or `"`, escapes kept as written.
+func scanBareField(_ bytes: [UInt8], from index: inout Int) -> [UInt8] {
+    var raw: [UInt8] = []
+    while index < bytes.count {
+        let byte = bytes[index]
+        switch byte {
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"),
+             UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: ";"), UInt8(ascii: "\""):
+            return raw
+        case UInt8(ascii: "\\") where index + 1 < bytes.count:
+            raw.append(byte)
+            raw.append(bytes[index + 1])
+            index += 2
+        default:
+            raw.append(byte)
+            index += 1
+        }
+    }
+    return raw
 }
 
 /// Reads a time in seconds: a plain number, or BIND's units (`1w2d3h4m5s`, case-insensitive).
