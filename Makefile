@@ -23,7 +23,7 @@ run:
 test:
 	@scripts/ensure-apt-packages.sh $(TEST_PACKAGES)
 	swift build --build-tests
-	scripts/ensure-python-tools.sh check-jsonschema mmdb-writer netaddr aiosmtpd
+	scripts/ensure-python-tools.sh check-jsonschema mmdb-writer netaddr aiosmtpd octodns octodns-bind
 	scripts/check-manifests.sh
 	Benchmarks/fuzz.sh $(FUZZ_SECONDS)
 	swift test

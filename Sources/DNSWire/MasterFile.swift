@@ -13,6 +13,12 @@ public enum MasterFile {
         public var record: ResourceRecord
         public var file: String
         public var line: Int
+
+        public init(record: ResourceRecord, file: String, line: Int) {
+            self.record = record
+            self.file = file
+            self.line = line
+        }
     }
 
     /// What is wrong, and where (`file:line:column: message`).

@@ -27,8 +27,11 @@ public enum ZoneImport {
         var lines: [String] = []
     }
 
-    /// The manifest for the zone `origin` from `entries` (as `MasterFile.read` gives them).
-    public static func manifest(origin: Name, entries: [MasterFile.Entry]) throws(Problem) -> Result {
+    /// The manifest for the zone `origin` from `entries` (as `MasterFile.read` gives them), opened with
+    /// `header` (comment lines) and closed with `trailer` (more comment lines, such as what was left out).
+    public static func manifest(origin: Name, entries: [MasterFile.Entry],
+                                header: String = "# Imported from a zone file by `switchyard import bind`; each record says where it was read.\n",
+                                trailer: String = "") throws(Problem) -> Result {
         var skipped: [String] = []
         var soa: (RData.SOA, ResourceRecord)? = nil
         var nameservers: [Name] = []
@@ -72,8 +75,7 @@ public enum ZoneImport {
         guard !nameservers.isEmpty else { throw Problem(message: "no NS records at the apex \(origin)") }
         let ttl = nameserverTTL ?? soaRecord.ttl
 
-        var yaml = """
-            # Imported from a zone file by `switchyard import bind`; each record says where it was read.
+        var yaml = header + """
             # The serial is not carried over: Switchyard numbers the zone's versions itself.
             apiVersion: switchyard.io/v1
             kind: Zone
@@ -97,6 +99,7 @@ public enum ZoneImport {
                 yaml += "    - {\(fields)}  # \(lines)\n"
             }
         }
+        yaml += trailer
         return Result(manifest: yaml, recordSets: sets.count, records: sets.reduce(0) { $0 + $1.data.count }, skipped: skipped)
     }
 

@@ -8,7 +8,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Write manifests from existing DNS data.",
-        subcommands: [ImportBind.self])
+        subcommands: [ImportBind.self, ImportOctoDNS.self])
 }
 
 /// `switchyard import bind FILE --origin ZONE [--output DIR]`: a Zone manifest from a master-format file.
@@ -75,6 +75,63 @@ struct ImportBind: ParsableCommand {
             printError("imported \(result.records) records in \(result.recordSets) record sets")
         }
         for line in result.skipped { printError("left out: \(line)") }
+    }
+}
+
+/// `switchyard import octodns DIR [--output DIR]`: manifests from an octoDNS YamlProvider directory.
+struct ImportOctoDNS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "octodns",
+        abstract: "Write Zone manifests (and policies) from an octoDNS YamlProvider directory.",
+        discussion: """
+            Reads every <zone>.yaml in DIR. Static records become a Zone manifest per zone (octoDNS does not \
+            manage the SOA: its primary is the first apex name server, its timers the defaults). A dynamic \
+            record becomes a WeightedPolicy (one pool), a FailoverPolicy (a chain of fallback pools) or a \
+            GeoPolicy (rules with geos and subnets), with a Monitor from its healthcheck, in \
+            <zone>.policies.yaml; one that does not map cleanly is a comment saying why. octodns: keys are \
+            ignored. Writes to standard output, or the files into --output; says on standard error what \
+            was left out. A zone that cannot be read is reported with FILE:LINE:COLUMN; exit 1.
+            """)
+
+    @Argument(help: "The YamlProvider directory.")
+    var directory: String
+
+    @Option(help: "Write the manifests into this directory instead of printing them.")
+    var output: String?
+
+    func run() throws {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            printError("switchyard: cannot read the directory \(directory)")
+            throw ExitCode(1)
+        }
+        var sources: [ManifestSource] = []
+        for name in names.sorted() where name.hasSuffix(".yaml") {
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(name).path
+            guard let data = FileManager.default.contents(atPath: path) else {
+                printError("switchyard: cannot read \(path)")
+                throw ExitCode(1)
+            }
+            sources.append(ManifestSource(path: path, bytes: Array(data)))
+        }
+        let result = OctoDNSImport.convert(sources)
+        for problem in result.problems { printError(problem) }
+        guard result.problems.isEmpty else { throw ExitCode(1) }
+        if let output {
+            do {
+                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+                for file in result.outputs {
+                    try file.text.write(toFile: URL(fileURLWithPath: output).appendingPathComponent(file.fileName).path, atomically: true,
+                                        encoding: .utf8)
+                }
+            } catch {
+                printError("switchyard: cannot write into \(output): \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+            printError("imported \(sources.count) zone files into \(result.outputs.map { "\(output)/\($0.fileName)" }.joined(separator: ", "))")
+        } else {
+            print(result.outputs.map(\.text).joined(separator: "---\n"), terminator: "")
+        }
+        for note in result.notes { printError("left out: \(note)") }
     }
 }
 
