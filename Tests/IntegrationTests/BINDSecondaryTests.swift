@@ -40,7 +40,7 @@ struct BINDSecondaryTests {
         try Self.zone(secondaryPort: bindPort, www: "192.0.2.1").write(to: file, atomically: true, encoding: .utf8)
         let controller = try ControllerProcess(manifests: manifests)
         defer { controller.stop() }
-        let bind = try BINDSecondary(zone: "example.com", primaryPort: controller.port, port: bindPort)
+        let bind = try BINDServer(zone: "example.com", primaryPort: controller.port, port: bindPort)
         defer { bind.stop() }
 
         let transferred = try waitUntil(seconds: 20) {

@@ -66,7 +66,7 @@ struct CatalogSecondaryTests {
             .write(to: manifests.appendingPathComponent("zones.yaml"), atomically: true, encoding: .utf8)
         let controller = try ControllerProcess(manifests: manifests)
         defer { controller.stop() }
-        let bind = try BINDSecondary(catalog: Self.catalog, primaryPort: controller.port, port: bindPort)
+        let bind = try BINDServer(catalog: Self.catalog, primaryPort: controller.port, port: bindPort)
         defer { bind.stop() }
         let knot = try KnotSecondary(catalog: Self.catalog, primaryPort: controller.port, port: knotPort)
         defer { knot.stop() }

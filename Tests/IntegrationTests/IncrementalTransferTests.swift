@@ -84,7 +84,7 @@ struct IncrementalTransferTests {
             .write(to: manifests.appendingPathComponent("big.yaml"), atomically: true, encoding: .utf8)
         let controller = try ControllerProcess(manifests: manifests, timeout: 120)
         defer { controller.stop() }
-        let bind = try BINDSecondary(zone: "big.test", primaryPort: controller.port, port: bindPort)
+        let bind = try BINDServer(zone: "big.test", primaryPort: controller.port, port: bindPort)
         defer { bind.stop() }
         let knot = try KnotSecondary(zone: "big.test", primaryPort: controller.port, port: knotPort)
         defer { knot.stop() }

@@ -69,7 +69,7 @@ struct TSIGTests {
         let key = Self.secret()
         let controller = try ControllerProcess(manifests: manifests, environment: ["SWITCHYARD_TSIG_XFR": key])
         defer { controller.stop() }
-        let bind = try BINDSecondary(zone: "example.com", primaryPort: controller.port, port: bindPort, key: ("xfr", key))
+        let bind = try BINDServer(zone: "example.com", primaryPort: controller.port, port: bindPort, key: ("xfr", key))
         defer { bind.stop() }
 
         let deadline = Date().addingTimeInterval(20)
@@ -114,7 +114,7 @@ struct TSIGTests {
         let oldPeer = Self.secret()
         let controller = try ControllerProcess(manifests: manifests, environment: ["OLD_PEER_KEY": oldPeer])
         defer { controller.stop() }
-        let bind = try BINDSecondary(zone: "example.com", primaryPort: controller.port, port: bindPort, key: ("xfr", first))
+        let bind = try BINDServer(zone: "example.com", primaryPort: controller.port, port: bindPort, key: ("xfr", first))
         defer { bind.stop() }
         #expect(try waitUntil(seconds: 20) { try dig(["www.example.com", "A"], port: bindPort).answer.first?.hasSuffix("192.0.2.1") == true },
                 "\(bind.logText)")

@@ -1,8 +1,9 @@
 import Foundation
 
-/// BIND 9's `named`, run by a test as a secondary on a loopback port, and stopped by it: of one zone
-/// named in its configuration, or of every zone a catalog zone lists (RFC 9432).
-public final class BINDSecondary: @unchecked Sendable {
+/// BIND 9's `named`, run by a test on a loopback port, and stopped by it: as a secondary of one zone
+/// named in its configuration or of every zone a catalog zone lists (RFC 9432), or as the primary of a
+/// zone that takes dynamic updates (RFC 2136) signed with one key.
+public final class BINDServer: @unchecked Sendable {
     public let port: Int
     private let daemon: LoggedProcess
 
@@ -39,6 +40,24 @@ public final class BINDSecondary: @unchecked Sendable {
                 file "\(path)/catalog.db";
             };
             """
+        }
+    }
+
+    /// Starts named as primary of `zone` from `zoneText` (master format), on `port`, taking UPDATEs signed
+    /// with `updateKey` (name, BIND algorithm name such as hmac-sha256, base64 secret) and no others.
+    public convenience init(primaryOf zone: String, zoneText: String, port: Int,
+                            updateKey: (name: String, algorithm: String, secret: String)) throws {
+        let keyStatement = "key \"\(updateKey.name)\" { algorithm \(updateKey.algorithm); secret \"\(updateKey.secret)\"; };\n"
+        try self.init(port: port, prefix: keyStatement, options: "") { path in
+            // named writes its journal next to the zone file, so the file lives in its directory.
+            try? zoneText.write(toFile: "\(path)/\(zone).db", atomically: true, encoding: .utf8)
+            return """
+                zone "\(zone)" {
+                    type primary;
+                    file "\(path)/\(zone).db";
+                    allow-update { key "\(updateKey.name)"; };
+                };
+                """
         }
     }
 
