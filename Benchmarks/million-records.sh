@@ -55,7 +55,8 @@ start() {
     done
     echo "the controller did not serve within 2 minutes"; exit 1
 }
-memory() {
+memory() {  # resident after 2 s of serving (the apply's temporaries are handed back by then), and the peak
+    sleep 2
     echo "$1: resident $(( $(awk '/VmRSS/ {print $2}' /proc/$pid/status) / 1024 )) MiB, peak $(( $(awk '/VmHWM/ {print $2}' /proc/$pid/status) / 1024 )) MiB"
 }
 

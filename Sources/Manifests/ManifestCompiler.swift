@@ -1,3 +1,4 @@
+import Dispatch
 import Model
 
 /// One manifest file's path (as it should appear in messages) and bytes.
@@ -39,10 +40,54 @@ public struct CompileResult: Sendable {
 
 /// Validates manifests and compiles them into a `DesiredState`. Pure: the sources come in as bytes.
 public enum ManifestCompiler {
-    /// The order kinds are decoded in, so that every reference points at something already read.
+    /// The order kinds are decoded in, so that every reference points at something already read; zones
+    /// first, as each file is read.
     static let decodeOrder: [Kind] = [.zone, .fleet, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy, .catalog]
 
+    /// One source read on its own: its YAML problems, and each document in order; a zone is decoded
+    /// already and its YAML let go (a zone refers to no other document).
+    private struct ReadSource {
+        enum Document {
+            case zone(subject: String, name: String, nameLocation: SourceLocation, zone: Zone?, claims: [OwnerClaim],
+                      diagnostics: [Diagnostic])
+            case other(ManifestDocument)
+        }
+
+        var problems: [Diagnostic] = []
+        var documentCount = 0
+        var documents: [Document] = []
+    }
+
+    private static func read(_ source: ManifestSource) -> ReadSource {
+        var read = ReadSource()
+        let (roots, problems) = YAMLLoader.documents(in: source.bytes, file: source.path)
+        read.problems = problems
+        read.documentCount = roots.count
+        for root in roots {
+            guard let document = ManifestDocument.read(root, file: source.path, into: &read.problems) else { continue }
+            guard document.kind == .zone else {
+                read.documents.append(.other(document))
+                continue
+            }
+            var decoder = DocumentDecoder(subject: document.subject, file: document.file, failed: [:])
+            var claims: [OwnerClaim] = []
+            let zone = decoder.decodeZone(document, claims: &claims)
+            read.documents.append(.zone(subject: document.subject, name: document.name, nameLocation: document.nameLocation, zone: zone,
+                                        claims: claims, diagnostics: decoder.diagnostics))
+        }
+        return read
+    }
+
     public static func compile(_ sources: [ManifestSource]) -> CompileResult {
+        // Files are read and their zones decoded on every core (zones are most of a large tree); what
+        // depends on order (duplicates, references) is settled below, in the sources' order.
+        var reads = [ReadSource](repeating: ReadSource(), count: sources.count)
+        reads.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer
+            DispatchQueue.concurrentPerform(iterations: sources.count) { index in
+                results[index] = read(sources[index])
+            }
+        }
         var diagnostics: [Diagnostic] = []
         var documentCount = 0
         // Identity is kind/name: a second definition is an error naming the first.
@@ -50,24 +95,29 @@ public enum ManifestCompiler {
         var unique: [ManifestDocument] = []
         var definitions = Definitions()
         var claims: [OwnerClaim] = []
-        for source in sources {
-            let (roots, problems) = YAMLLoader.documents(in: source.bytes, file: source.path)
-            diagnostics += problems
-            documentCount += roots.count
-            for root in roots {
-                guard let document = ManifestDocument.read(root, file: source.path, into: &diagnostics) else { continue }
-                if let first = firstDefinition[document.subject] {
-                    diagnostics.append(Diagnostic(.error, at: document.nameLocation, path: "metadata.name",
-                                                  "\(document.subject) is defined twice",
+        for index in reads.indices {
+            let read = reads[index]
+            reads[index] = ReadSource()  // let each file's documents go once settled
+            diagnostics += read.problems
+            documentCount += read.documentCount
+            for document in read.documents {
+                let (subject, location): (String, SourceLocation) = switch document {
+                case .zone(let subject, _, let location, _, _, _): (subject, location)
+                case .other(let document): (document.subject, document.nameLocation)
+                }
+                if let first = firstDefinition[subject] {
+                    diagnostics.append(Diagnostic(.error, at: location, path: "metadata.name", "\(subject) is defined twice",
                                                   allowed: "each kind and name is defined once; the first definition is at \(first)"))
                     continue
                 }
-                firstDefinition[document.subject] = document.nameLocation
-                // A zone depends on no other document, so it is decoded as soon as it is read and its YAML
-                // let go: holding every zone's nodes at once made the peak several times the records' size.
-                if document.kind == .zone {
-                    decode(document, into: &definitions, claims: &claims, diagnostics: &diagnostics)
-                } else {
+                firstDefinition[subject] = location
+                switch document {
+                case .zone(_, let name, _, let zone, let zoneClaims, let zoneDiagnostics):
+                    definitions.zones[name] = zone
+                    if zoneDiagnostics.hasErrors { definitions.failed[.zone, default: []].insert(name) }
+                    claims += zoneClaims
+                    diagnostics += zoneDiagnostics
+                case .other(let document):
                     unique.append(document)
                 }
             }
@@ -96,7 +146,7 @@ public enum ManifestCompiler {
         let kind = document.kind
         var decoder = DocumentDecoder(subject: document.subject, file: document.file, failed: definitions.failed)
         switch kind {
-        case .zone: definitions.zones[document.name] = decoder.decodeZone(document, claims: &claims)
+        case .zone: break  // decoded as its file is read (`read(_:)`)
         case .monitor:
             definitions.monitors[document.name] = decoder.decodeMonitor(document, fleet: definitions.fleet,
                                                                         fleetFailed: definitions.failed[.fleet] != nil)
