@@ -25,6 +25,8 @@ func refusedRecordType(_ type: RRType) -> (problem: String, allowed: String)? {
 
 extension DocumentDecoder {
     static let zoneFields = ["ttl", "soa", "nameservers", "secondaries", "records"]
+    /// The TTL of static records when a zone sets none: an hour, as zone files commonly use.
+    static let defaultZoneTTL: UInt32 = 3600
     static let recordFields = ["name", "type", "ttl", "values"]
 
     mutating func decodeZone(_ document: ManifestDocument, claims: inout [OwnerClaim]) -> Zone? {
@@ -40,7 +42,7 @@ extension DocumentDecoder {
                        allowed: "expected a domain such as example.com: \(error.message)")
         }
         guard let spec = fields(document.spec, "spec", allowed: Self.zoneFields) else { return nil }
-        let ttl = required(spec, "ttl", "the default TTL of static records in seconds").flatMap { self.ttl($0, spec.path("ttl")) }
+        let ttl = spec["ttl"].map { self.ttl($0, spec.path("ttl")) } ?? Self.defaultZoneTTL
         let soa = required(spec, "soa", "a mapping with primary and contact").flatMap { decodeSOA($0, spec.path("soa"), origin: origin) }
         let nameservers = required(spec, "nameservers", "a list of name server names").flatMap {
             decodeNameservers($0, spec.path("nameservers"), origin: origin)
