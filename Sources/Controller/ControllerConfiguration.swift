@@ -8,6 +8,8 @@ public struct ControllerConfiguration: Sendable {
     public var manifests: [String]
     public var dnsHost: String
     public var dnsPort: Int
+    /// More addresses DNS listens on (IPv6 beside IPv4, several interfaces), each with its own port.
+    public var additionalDNSListeners: [(host: String, port: Int)] = []
     /// How often git fetches and drift is undone.
     public var interval: Duration
     /// A MaxMind DB for geo regions that match continents and countries.

@@ -96,6 +96,7 @@ public struct DNSController: Sendable {
                                                           maxTCPConnectionsPerClient: configuration.tcpMaxConnectionsPerClient,
                                                           tcpIdleTimeout: .nanoseconds(configuration.tcpIdleTimeout.nanosecondCount),
                                                           keyring: keys.keyring, rateLimit: configuration.rateLimit)
+        serverConfiguration.additionalAddresses = configuration.additionalDNSListeners
         serverConfiguration.requireCookie = configuration.requireCookie
         serverConfiguration.nsid = configuration.nsid
         let server = DNSServer(configuration: serverConfiguration, snapshots: snapshots, group: group, logger: logger)

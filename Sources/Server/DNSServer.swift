@@ -13,8 +13,10 @@ import Glibc
 public final class DNSServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
-        /// 0 picks a free port (the same one for UDP and TCP); `boundPort` tells which.
+        /// 0 picks a free port (the same one for UDP and TCP); `start` tells which.
         public var port: Int
+        /// More addresses to listen on, each with its own port (not 0), UDP and TCP alike.
+        public var additionalAddresses: [(host: String, port: Int)] = []
         /// Open TCP connections at most, in all and from one address; at the total, a new one replaces
         /// the one idle longest.
         public var maxTCPConnections: Int
@@ -47,7 +49,7 @@ public final class DNSServer: Sendable {
     private let configuration: Configuration
     private let snapshots: SnapshotReference
     private let group: MultiThreadedEventLoopGroup
-    private let listeners: NIOLockedValueBox<(udp: UDPListener, tcp: Channel)?> = NIOLockedValueBox(nil)
+    private let listeners: NIOLockedValueBox<[(udp: UDPListener, tcp: Channel)]> = NIOLockedValueBox([])
     private let connections: TCPConnections
     private let counters: NIOLockedValueBox<[ResponseCounters]> = NIOLockedValueBox([])
     private let logger: Logger
@@ -85,22 +87,34 @@ public final class DNSServer: Sendable {
 
     private func bind(responder: QueryResponder) async throws -> Int {
         let tcpCounters = ResponseCounters()
-        let udpCounters = (0..<System.coreCount).map { _ in ResponseCounters() }
-        let udp = try UDPListener(host: configuration.host, port: configuration.port, responder: responder, limiter: limiter,
-                                  counters: udpCounters)
+        var allCounters = [tcpCounters]
+        var bound: [(udp: UDPListener, tcp: Channel)] = []
         do {
-            let tcp = try await bindTCP(port: udp.port, responder: responder, counters: tcpCounters)
-            listeners.withLockedValue { $0 = (udp, tcp) }
+            for (host, port) in [(configuration.host, configuration.port)] + configuration.additionalAddresses {
+                let udpCounters = (0..<System.coreCount).map { _ in ResponseCounters() }
+                let udp = try UDPListener(host: host, port: port, responder: responder, limiter: limiter, counters: udpCounters)
+                do {
+                    bound.append((udp, try await bindTCP(host: host, port: udp.port, responder: responder, counters: tcpCounters)))
+                } catch {
+                    await udp.stop()
+                    throw error
+                }
+                allCounters += udpCounters
+                logger.info("DNS listening", metadata: ["address": "\(host)", "port": "\(udp.port)", "udpThreads": "\(udpCounters.count)"])
+            }
         } catch {
-            await udp.stop()
+            for (udp, tcp) in bound {
+                await udp.stop()
+                try? await tcp.close()
+            }
             throw error
         }
-        counters.withLockedValue { $0 = [tcpCounters] + udpCounters }
-        logger.info("DNS listening", metadata: ["address": "\(configuration.host)", "port": "\(udp.port)", "udpThreads": "\(udpCounters.count)"])
-        return udp.port
+        listeners.withLockedValue { $0 = bound }
+        counters.withLockedValue { $0 = allCounters }
+        return bound[0].udp.port
     }
 
-    private func bindTCP(port: Int, responder: QueryResponder, counters: ResponseCounters) async throws -> Channel {
+    private func bindTCP(host: String, port: Int, responder: QueryResponder, counters: ResponseCounters) async throws -> Channel {
         let idleTimeout = configuration.tcpIdleTimeout
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -128,7 +142,7 @@ public final class DNSServer: Sendable {
                                                               idleTimeout: idleTimeout))
                 }
             }
-            .bind(host: configuration.host, port: port).get()
+            .bind(host: host, port: port).get()
     }
 
     /// Responses sent since start, by RCODE (index 0 = NOERROR … 23, extended ones such as BADVERS at
@@ -144,11 +158,13 @@ public final class DNSServer: Sendable {
 
     /// Closes every listener; queries in flight finish.
     public func stop() async {
-        guard let (udp, tcp) = listeners.withLockedValue({ listeners in
-            defer { listeners = nil }
+        let open = listeners.withLockedValue { listeners in
+            defer { listeners = [] }
             return listeners
-        }) else { return }
-        await udp.stop()
-        try? await tcp.close()
+        }
+        for (udp, tcp) in open {
+            await udp.stop()
+            try? await tcp.close()
+        }
     }
 }

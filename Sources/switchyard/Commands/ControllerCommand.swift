@@ -34,8 +34,9 @@ struct ControllerCommand: AsyncParsableCommand {
     @Option(help: "Manifest directory (or file).")
     var manifests: String = "manifests"
 
-    @Option(name: .customLong("dns-listen"), help: "Address for DNS over UDP and TCP: HOST:PORT, [IPv6]:PORT.")
-    var dnsListen: String = "127.0.0.1:5353"
+    @Option(name: .customLong("dns-listen"),
+            help: "Address for DNS over UDP and TCP: HOST:PORT, [IPv6]:PORT; repeatable (IPv4 and IPv6, several addresses). Default 127.0.0.1:5353.")
+    var dnsListen: [String] = []
 
     @Option(help: "How often to fetch git and undo drift: 500ms, 5s, 1m…")
     var interval: String = "30s"
@@ -141,6 +142,7 @@ struct ControllerCommand: AsyncParsableCommand {
                 let shown = { (host: String) in host.contains(":") ? "[\(host)]" : host }
                 print("switchyard: admin API on \(configuration.adminTLS == nil ? "http" : "https")://\(shown(adminHost)):\(admin)")
                 print("switchyard: DNS on \(shown(host)):\(dns)")
+                for listener in configuration.additionalDNSListeners { print("switchyard: DNS on \(shown(listener.host)):\(listener.port)") }
                 fflush(nil)
             }
         } catch let outside as DNSController.NotInFleet {
@@ -158,9 +160,20 @@ struct ControllerCommand: AsyncParsableCommand {
 
     /// The flags, checked: each bad value is a usage error that says what is allowed.
     private func controllerConfiguration() throws -> ControllerConfiguration {
-        guard let (host, port) = Self.hostPort(dnsListen) else {
-            throw ValidationError("--dns-listen \"\(dnsListen)\" is not HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
+        var listeners: [(host: String, port: Int)] = []
+        for text in dnsListen.isEmpty ? ["127.0.0.1:5353"] : dnsListen {
+            guard let (host, port) = Self.hostPort(text) else {
+                throw ValidationError("--dns-listen \"\(text)\" is not HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
+            }
+            guard !listeners.isEmpty ? port != 0 : true else {
+                throw ValidationError("--dns-listen \"\(text)\": only the first address may take port 0 (a free port); give the others theirs")
+            }
+            guard !listeners.contains(where: { $0.host == host && $0.port == port }) else {
+                throw ValidationError("--dns-listen \"\(text)\" is given twice")
+            }
+            listeners.append((host, port))
         }
+        let (host, port) = listeners[0]
         guard let (adminHost, adminPort) = Self.hostPort(adminListen) else {
             throw ValidationError("--admin-listen \"\(adminListen)\" is not HOST:PORT or [IPv6]:PORT with a port from 0 to 65535")
         }
@@ -220,6 +233,7 @@ struct ControllerCommand: AsyncParsableCommand {
             adminTLS: adminTLSCertificate.flatMap { certificate in adminTLSKey.map { AdminTLS(certificate: certificate, key: $0) } },
             rateLimit: ResponseRateLimiter.Settings(rate: rrlRate, slip: rrlSlip, exempt: exempt),
             tcpMaxConnections: tcpMaxConnections, tcpMaxConnectionsPerClient: tcpMaxPerClient, tcpIdleTimeout: tcpIdle)
+        configuration.additionalDNSListeners = Array(listeners.dropFirst())
         configuration.requireCookie = requireCookie
         configuration.nsid = identifier
         return configuration
