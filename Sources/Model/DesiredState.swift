@@ -28,6 +28,25 @@ public struct DesiredState: Hashable, Sendable {
         self.fleet = fleet
     }
 
+    /// Every monitored endpoint of every policy (enabled or not) with its monitor, each once, in the
+    /// order written: what the monitor probes and what `--assume-down` may name.
+    public var monitoredEndpoints: [EndpointKey] {
+        var endpoints: [Endpoint] = []
+        for policy in failoverPolicies { endpoints += policy.tiers.flatMap(\.endpoints) }
+        for policy in weightedPolicies { endpoints += policy.endpoints }
+        for policy in geoPolicies {
+            for region in policy.regions {
+                if case .endpoints(let list) = region.answer { endpoints += list }
+            }
+        }
+        var seen: Set<EndpointKey> = []
+        return endpoints.compactMap { endpoint in
+            guard let monitor = endpoint.monitor else { return nil }
+            let key = EndpointKey(monitor: monitor, value: endpoint.value)
+            return seen.insert(key).inserted ? key : nil
+        }
+    }
+
     /// Every TSIG key the config names (secondaries of zones and catalogs), one per key name.
     public var tsigKeys: [TSIGKey] {
         var keys: [Name: TSIGKey] = [:]

@@ -28,6 +28,18 @@ public struct Plan: Hashable, Sendable {
     }
 
     /// What a policy of the desired config would serve right now, given live health.
+    /// An endpoint taken as down or up, whatever its live verdict: a what-if.
+    public struct Assumption: Hashable, Sendable {
+        /// `monitor/endpoint`.
+        public var endpoint: String
+        public var isUp: Bool
+
+        public init(endpoint: String, isUp: Bool) {
+            self.endpoint = endpoint
+            self.isUp = isUp
+        }
+    }
+
     public struct Serving: Hashable, Sendable {
         public var policy: String
         public var answer: String
@@ -120,6 +132,8 @@ public struct Plan: Hashable, Sendable {
     public var baseRevision: String?
     public var changes: [Change]
     public var serving: [Serving]
+    /// Health assumed for `serving` instead of the live verdicts (`reconcile --dry-run --assume-down`).
+    public var assumed: [Assumption] = []
     public var refusals: [Refusal]
     /// The zones whose serial the plan moves, by name.
     public var serials: [SerialChange] = []

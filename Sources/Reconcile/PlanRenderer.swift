@@ -19,7 +19,7 @@ public enum PlanRenderer {
             for change in plan.serials { out += "  \(change.zone): \(serialText(change))\n" }
         }
         if !plan.serving.isEmpty {
-            out += "Serving now, given live health:\n"
+            out += "Serving now, given live health\(assumptionText(plan)):\n"
             for serving in plan.serving { out += "  \(serving.policy): \(serving.answer)\n" }
         }
         for refusal in plan.refusals {
@@ -46,13 +46,21 @@ public enum PlanRenderer {
             out += "\nZone serials: " + plan.serials.map { "`\($0.zone)` \(serialText($0))" }.joined(separator: ", ") + "\n"
         }
         if !plan.serving.isEmpty {
-            out += "\n<details><summary>Serving now, given live health</summary>\n\n| policy | answer |\n|---|---|\n"
+            // A what-if is the point of the comment: shown open.
+            out += "\n<details\(plan.assumed.isEmpty ? "" : " open")><summary>Serving now, given live health\(assumptionText(plan))</summary>\n\n"
+                + "| policy | answer |\n|---|---|\n"
             for serving in plan.serving {
                 out += "| `\(serving.policy)` | \(serving.answer.replacingOccurrences(of: "|", with: "\\|")) |\n"
             }
             out += "\n</details>\n"
         }
         return out
+    }
+
+    /// ` and assuming web/192.0.2.1 down, api/192.0.2.9 up`, or nothing without assumptions.
+    static func assumptionText(_ plan: Plan) -> String {
+        guard !plan.assumed.isEmpty else { return "" }
+        return " and assuming " + plan.assumed.map { "\($0.endpoint) \($0.isUp ? "up" : "down")" }.joined(separator: ", ")
     }
 
     public static func json(_ plan: Plan) -> String {
@@ -72,6 +80,7 @@ public enum PlanRenderer {
                 ] as [String: Any]
             },
             "serving": plan.serving.map { ["policy": $0.policy, "answer": $0.answer] },
+            "assumed": plan.assumed.map { ["endpoint": $0.endpoint, "state": $0.isUp ? "up" : "down"] },
             "serials": plan.serials.map { change in
                 ["zone": change.zone, "live": change.live.map { Int($0) as Any } ?? NSNull(), "deleted": change.isDeleted] as [String: Any]
             },

@@ -49,6 +49,20 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(help: "Apply only if the plan computed now has exactly this checksum (the one reviewed).")
     var checksum: String?
 
+    @Option(name: .customLong("assume-down"),
+            help: "With --dry-run: show what each policy would serve if this endpoint were down (MONITOR/ENDPOINT, such as web/192.0.2.10); repeatable.")
+    var assumeDown: [String] = []
+
+    @Option(name: .customLong("assume-up"),
+            help: "With --dry-run: show what each policy would serve if this endpoint were up (MONITOR/ENDPOINT); repeatable.")
+    var assumeUp: [String] = []
+
+    func validate() throws {
+        if !(assumeDown.isEmpty && assumeUp.isEmpty) && !dryRun {
+            throw ValidationError("--assume-down and --assume-up ask what would be served: they go with --dry-run, and never apply")
+        }
+    }
+
     func run() async throws {
         let (sources, readProblems) = ManifestFiles.read([manifests])
         // The desired config compiles on another core while the live state is fetched and compiled.
@@ -80,10 +94,12 @@ struct ReconcileCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let revision = ManifestFiles.revision(of: manifests)
-        let serving = Self.servingNow(desired, live: live)
+        let assumptions = try Self.assumptions(down: assumeDown, up: assumeUp, in: desired)
+        let serving = Self.servingNow(desired, live: live, assuming: assumptions)
         let serials = Dictionary((live.zones ?? []).map { ($0.zone, $0.serial) }, uniquingKeysWith: { first, _ in first })
-        let plan = Planner.plan(from: liveState, to: desired, baseGeneration: live.generation, baseRevision: revision,
+        var plan = Planner.plan(from: liveState, to: desired, baseGeneration: live.generation, baseRevision: revision,
                                 serving: serving, liveSerials: serials)
+        plan.assumed = assumptions.map { Plan.Assumption(endpoint: "\($0.key.monitor)/\($0.key.value)", isUp: $0.state == .up) }
         switch output {
         case .text: print(PlanRenderer.text(plan, color: OutputOptions().useColor), terminator: "")
         case .json: print(PlanRenderer.json(plan), terminator: "")
@@ -110,8 +126,25 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
     }
 
-    /// What each policy of `desired` would serve now, given the live health.
-    static func servingNow(_ desired: DesiredState, live: AdminAPI.State) -> [Plan.Serving] {
+    /// The endpoints named by `--assume-down` and `--assume-up`, each checked against the monitored
+    /// endpoints of `desired`; a name that is not one of them is a usage error listing some that are.
+    static func assumptions(down: [String], up: [String], in desired: DesiredState) throws -> [(key: EndpointKey, state: HealthState)] {
+        let known = desired.monitoredEndpoints
+        return try (down.map { ($0, HealthState.down) } + up.map { ($0, HealthState.up) }).map { text, state in
+            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let value = EndpointValue(text: parts[1]),
+                  let key = known.first(where: { $0.monitor == parts[0] && $0.value == value }) else {
+                let examples = known.prefix(6).map { "\($0.monitor)/\($0.value)" }.joined(separator: ", ")
+                throw ValidationError("--assume-\(state == .up ? "up" : "down") \"\(text)\" is not a monitored endpoint of these manifests; "
+                                      + (known.isEmpty ? "they monitor none" : "expected MONITOR/ENDPOINT such as \(examples)"))
+            }
+            return (key, state)
+        }
+    }
+
+    /// What each policy of `desired` would serve now, given the live health and `assuming` over it.
+    static func servingNow(_ desired: DesiredState, live: AdminAPI.State,
+                           assuming: [(key: EndpointKey, state: HealthState)] = []) -> [Plan.Serving] {
         var health = HealthTable()
         for endpoint in live.health {
             guard let state = HealthState(rawValue: endpoint.state) else { continue }
@@ -119,6 +152,7 @@ struct ReconcileCommand: AsyncParsableCommand {
                 health.set(state, for: EndpointKey(monitor: endpoint.monitor, value: value))
             }
         }
+        for (key, state) in assuming { health.set(state, for: key) }
         return Snapshot.servingDescriptions(state: desired, health: health).map { Plan.Serving(policy: $0.policy.description, answer: $0.answer) }
     }
 }
