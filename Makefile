@@ -4,11 +4,15 @@
 BUILD_PACKAGES := libcurl4-openssl-dev libyaml-dev libmaxminddb-dev libsqlite3-dev pkg-config
 # dig, BIND and Knot (real secondaries) and unbound (a resolver in front) for integration tests,
 # valgrind for allocation counts, python3 for peers,
-# iproute2 for the fleet test's network namespaces, curl and openssl for its pages and certificates.
-TEST_PACKAGES := $(BUILD_PACKAGES) bind9-dnsutils bind9 knot unbound valgrind python3 iproute2 curl openssl
+# iproute2 for the fleet test's network namespaces, curl and openssl for its pages and certificates,
+# systemd for systemd-analyze (the example unit is verified).
+TEST_PACKAGES := $(BUILD_PACKAGES) bind9-dnsutils bind9 knot unbound valgrind python3 iproute2 curl openssl systemd
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test build fuzz bench
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+.PHONY: run test build fuzz bench install
 
 # The controller on the example manifests with the embedded defaults: DNS on 127.0.0.1:5353 (try:
 # dig @127.0.0.1 -p 5353 example.com MX), the admin API on 127.0.0.1:8053, state in .switchyard/.
@@ -25,6 +29,8 @@ test:
 	swift build --build-tests
 	scripts/ensure-python-tools.sh check-jsonschema mmdb-writer netaddr aiosmtpd octodns octodns-bind
 	scripts/check-manifests.sh
+	scripts/check-systemd-unit.sh
+	scripts/check-install.sh
 	Benchmarks/fuzz.sh $(FUZZ_SECONDS)
 	swift test
 
@@ -47,3 +53,15 @@ bench:
 	Benchmarks/secondary-follow.sh
 	Benchmarks/fleet-failover.sh
 	Benchmarks/answer-instructions.sh
+
+# The release binary into $(DESTDIR)$(PREFIX)/bin, and its shell completions (bash, zsh, fish) where
+# Debian's shells look for them.
+install:
+	@scripts/ensure-apt-packages.sh $(BUILD_PACKAGES)
+	swift build -c release --product switchyard
+	install -D -m 0755 .build/release/switchyard $(DESTDIR)$(PREFIX)/bin/switchyard
+	install -d $(DESTDIR)/usr/share/bash-completion/completions $(DESTDIR)/usr/share/zsh/vendor-completions \
+		$(DESTDIR)/usr/share/fish/vendor_completions.d
+	.build/release/switchyard --generate-completion-script bash > $(DESTDIR)/usr/share/bash-completion/completions/switchyard
+	.build/release/switchyard --generate-completion-script zsh > $(DESTDIR)/usr/share/zsh/vendor-completions/_switchyard
+	.build/release/switchyard --generate-completion-script fish > $(DESTDIR)/usr/share/fish/vendor_completions.d/switchyard.fish
