@@ -57,9 +57,30 @@ struct ReconcileCommand: AsyncParsableCommand {
             help: "With --dry-run: show what each policy would serve if this endpoint were up (MONITOR/ENDPOINT); repeatable.")
     var assumeUp: [String] = []
 
+    @Option(help: "With --dry-run: plan against this state file (switchyard state export) instead of the controller: no server, no token.")
+    var state: String?
+
     func validate() throws {
         if !(assumeDown.isEmpty && assumeUp.isEmpty) && !dryRun {
             throw ValidationError("--assume-down and --assume-up ask what would be served: they go with --dry-run, and never apply")
+        }
+        if state != nil && !dryRun {
+            throw ValidationError("--state plans offline against a file: it goes with --dry-run, and never applies")
+        }
+    }
+
+    /// The live state: from `--state`, else from the controller.
+    private func liveState() async -> Result<AdminAPI.State, Error> {
+        guard let state else {
+            do { return .success(try await server.connection.reader.state()) } catch { return .failure(error) }
+        }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: state))
+            return .success(try JSONDecoder().decode(AdminAPI.State.self, from: data))
+        } catch let error as DecodingError {
+            return .failure(StateFileError(path: state, detail: "not a state file (switchyard state export): \(error)"))
+        } catch {
+            return .failure(StateFileError(path: state, detail: error.localizedDescription))
         }
     }
 
@@ -68,12 +89,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         // The desired config compiles on another core while the live state is fetched and compiled.
         let compiling = Task.detached { ManifestCompiler.compile(sources) }
         let connection = server.connection
-        let fetched: Result<AdminAPI.State, Error>
-        do {
-            fetched = .success(try await connection.reader.state())
-        } catch {
-            fetched = .failure(error)
-        }
+        let fetched = await liveState()
         let liveState = (try? fetched.get()).flatMap { ManifestCompiler.compile($0.sources.map { ManifestSource(path: $0.path, text: $0.text) }).state }
         var compiled = await compiling.value
         guard readProblems.isEmpty, let desired = compiled.state else {
@@ -155,4 +171,11 @@ struct ReconcileCommand: AsyncParsableCommand {
         for (key, state) in assuming { health.set(state, for: key) }
         return Snapshot.servingDescriptions(state: desired, health: health).map { Plan.Serving(policy: $0.policy.description, answer: $0.answer) }
     }
+}
+
+/// A `--state` file that cannot be read as a live state.
+private struct StateFileError: Error, CustomStringConvertible {
+    var path: String
+    var detail: String
+    var description: String { "\(path): \(detail)" }
 }
