@@ -36,6 +36,16 @@ def pages(url, headers):
                 url = part.split(";")[0].strip().strip("<>")
 
 
+def upsert(body, comments, update_url, update_method, headers):
+    """Updates the comment at `comments` that carries the marker, or posts one."""
+    for comment in pages(f"{comments}?per_page=100", headers):
+        if MARKER in (comment.get("body") or ""):
+            call(update_method, update_url(comment["id"]), headers, {"body": body})
+            return "updated"
+    call("POST", comments, headers, {"body": body})
+    return "posted"
+
+
 def github(body):
     api = os.environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
     repository = os.environ["GITHUB_REPOSITORY"]
@@ -44,25 +54,14 @@ def github(body):
         with open(os.environ["GITHUB_EVENT_PATH"]) as event:
             number = str(json.load(event)["pull_request"]["number"])
     headers = {"Authorization": f"Bearer {os.environ['GITHUB_TOKEN']}", "Accept": "application/vnd.github+json"}
-    comments = f"{api}/repos/{repository}/issues/{number}/comments"
-    for comment in pages(f"{comments}?per_page=100", headers):
-        if MARKER in (comment.get("body") or ""):
-            call("PATCH", f"{api}/repos/{repository}/issues/comments/{comment['id']}", headers, {"body": body})
-            return "updated"
-    call("POST", comments, headers, {"body": body})
-    return "posted"
+    return upsert(body, f"{api}/repos/{repository}/issues/{number}/comments",
+                  lambda id: f"{api}/repos/{repository}/issues/comments/{id}", "PATCH", headers)
 
 
 def gitlab(body):
     api = os.environ["CI_API_V4_URL"].rstrip("/")
     notes = f"{api}/projects/{os.environ['CI_PROJECT_ID']}/merge_requests/{os.environ['CI_MERGE_REQUEST_IID']}/notes"
-    headers = {"PRIVATE-TOKEN": os.environ["GITLAB_TOKEN"]}
-    for note in pages(f"{notes}?per_page=100", headers):
-        if MARKER in (note.get("body") or ""):
-            call("PUT", f"{notes}/{note['id']}", headers, {"body": body})
-            return "updated"
-    call("POST", notes, headers, {"body": body})
-    return "posted"
+    return upsert(body, notes, lambda id: f"{notes}/{id}", "PUT", {"PRIVATE-TOKEN": os.environ["GITLAB_TOKEN"]})
 
 
 def main():
