@@ -27,10 +27,11 @@ run:
 test:
 	@scripts/ensure-apt-packages.sh $(TEST_PACKAGES)
 	swift build --build-tests
-	scripts/ensure-python-tools.sh check-jsonschema mmdb-writer netaddr aiosmtpd octodns octodns-bind
+	scripts/ensure-python-tools.sh check-jsonschema mmdb-writer netaddr aiosmtpd octodns octodns-bind schemathesis
 	scripts/check-manifests.sh
 	scripts/check-systemd-unit.sh
 	scripts/check-install.sh
+	scripts/check-admin-api.sh
 	Benchmarks/fuzz.sh $(FUZZ_SECONDS)
 	swift test
 
