@@ -10,6 +10,7 @@ seconds="${1:-60}"
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/.build-fuzz"
 mkdir -p "$out/corpus" "$out/corpus-authority"
+rm -f "$out"/crash-* "$out"/timeout-* "$out"/oom-*   # a run reports only what it found itself
 
 echo "fuzz: building DNSWireFuzz (swiftc -sanitize=fuzzer,address -O)"
 # One module of the codec's sources plus the entry point; see Fuzz/DNSWireFuzz.swift for why not SwiftPM.
@@ -34,8 +35,15 @@ fuzz() {
         -timeout=10 -print_final_stats=1 -artifact_prefix="$out/" "$corpus" >"$out/$name.log" 2>&1 || status=$?
     grep -E "^INFO: Seed|DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss" "$out/$name.log" || true
     if [ "$status" -ne 0 ]; then
-        echo "fuzz: $name FAILED (exit $status); the last lines of $out/$name.log:"
-        tail -n 40 "$out/$name.log"
+        # The cause (Swift's "Fatal error" line or the sanitizer's report) and the input, in hex, so a
+        # failure seen only in CI's log can be replayed: `xxd -r -p` it into a file and run the target on it.
+        echo "fuzz: $name FAILED (exit $status); from $out/$name.log:"
+        grep -m 1 -E "Fatal error|ERROR: (AddressSanitizer|libFuzzer)|==[0-9]+==ERROR" "$out/$name.log" || true
+        grep -A 12 -m 1 -E "^ *#0 " "$out/$name.log" || true
+        tail -n 8 "$out/$name.log"
+        for input in "$out"/crash-* "$out"/timeout-* "$out"/oom-*; do
+            [ -f "$input" ] && { echo "fuzz: input $(basename "$input") in hex:"; od -An -v -tx1 "$input" | tr -d ' \n' | head -c 16384; echo; }
+        done
         exit 1
     fi
 }

@@ -26,7 +26,10 @@ struct Replay {
         var count = 0
         for argument in CommandLine.arguments.dropFirst() {
             let url = URL(fileURLWithPath: argument)
-            let files = (try? FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)) ?? [url]
+            // Asked of a plain file, contentsOfDirectory answers an empty list on Linux rather than throwing.
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+            let files = isDirectory.boolValue ? try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil) : [url]
             for file in files {
                 let data = try Data(contentsOf: file)
                 data.withUnsafeBytes { fuzzOneQuery($0) }

@@ -166,9 +166,12 @@ public enum Authority {
         do {
             return (try response.wireBytes(maxSize: limit).bytes, isCacheable, policy, variation)
         } catch {
-            var failure = query.makeResponse(rcode: .serverFailure)
+            // An error whose question echo alone is over the limit (NOTIMP or FORMERR to a query of several
+            // long questions) keeps its RCODE and drops the question; any other failure is SERVFAIL.
+            var failure = query.makeResponse(rcode: response.rcode == .noError ? .serverFailure : response.rcode)
             failure.edns = response.edns.map { _ in EDNS(udpPayloadSize: UInt16(maxUDPPayload)) }
-            return (try? failure.wireBytes()).map { ($0, false, policy, nil) }
+            if (try? failure.wireBytes(maxSize: limit)) == nil { failure.questions = [] }
+            return (try? failure.wireBytes(maxSize: limit)).map { ($0.bytes, false, policy, nil) }
         }
     }
 

@@ -15,6 +15,7 @@ extension Message {
     /// section sets TC so the client retries over TCP; losing only additional records does not (RFC 2181
     /// §9). Room for the OPT record is always kept (RFC 6891 §7). `maxSize` below 512 counts as 512, the
     /// size every DNS client accepts (RFC 1035 §4.2.1, RFC 6891 §6.2.3).
+    /// Throws `tooLarge` when the question section alone does not fit.
     public func wireBytes(maxSize: Int) throws(DNSWireError) -> (bytes: [UInt8], isTruncated: Bool) {
         let result = try serialize(maxSize: maxSize)
         return (result.bytes, result.isTruncated)
@@ -41,7 +42,9 @@ extension Message {
         }
 
         let limit = budget - reserved
-        var isTruncated = writer.bytes.count > limit
+        // Truncation drops records, never questions: a question section over the limit cannot be sent.
+        guard writer.bytes.count <= limit else { throw .tooLarge(what: "a question section of \(writer.bytes.count - 12) octets") }
+        var isTruncated = false
         var counts = (answer: 0, authority: 0, additional: 0)
         var omitted = answers.count + authority.count + additional.count
         if !isTruncated {

@@ -164,6 +164,24 @@ struct AnswerTests {
         #expect(answer(response).rcode == .formatError)
     }
 
+    /// Found by the fuzzer: NOTIMP to three long questions echoed them past 512 octets over UDP.
+    @Test func anErrorWhoseQuestionsDoNotFitDropsThem() throws {
+        // Three names that share nothing a compression pointer could reuse, 184 octets each.
+        let names = try ["a", "b", "c"].map { try Name(Array(repeating: String(repeating: $0, count: 60), count: 3).joined(separator: ".") + ".") }
+        var notify = Message.query(names[0], .a)
+        notify.header.opcode = .notify
+        notify.questions = names.map { Question(name: $0, type: .a) }
+        notify.edns = nil  // so 512 octets is the limit
+        let bytes = try #require(notify.wireBytes().withUnsafeBytes {
+            Authority.respond(to: $0, from: Self.snapshot, client: ClientInfo(address: nil, transport: .udp))
+        })
+        #expect(bytes.count <= 512)
+        let response = try Message(wire: bytes)
+        #expect(response.rcode == .notImplemented)
+        #expect(response.questions.isEmpty)
+        #expect(answer(notify).questions.count == 3)  // only the bytes sent over UDP leave them out
+    }
+
     @Test func ednsIsAnsweredWithOPT() throws {
         var query = Message.query(try Name("www.example.com."), .a, edns: EDNS(udpPayloadSize: 4096, isDNSSECOK: true))
         var reply = answer(query)
