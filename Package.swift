@@ -61,8 +61,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
+        .target(name: "Targets", dependencies: [
+            "DNSWire", "Model", "Server",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], exclude: ["README.md"]),
         .target(name: "Controller", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "AdminAPI", "Server",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "Monitor", "Notify", "Store", "AdminAPI", "Server", "Targets",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -80,7 +85,7 @@ let package = Package(
         // Only `switchyard controller` reaches into Controller (to run one); every other command talks
         // to a controller through AdminAPI.
         .executableTarget(name: "switchyard", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "AdminAPI", "Server", "Controller",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "AdminAPI", "Server", "Targets", "Controller",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -116,7 +121,7 @@ let package = Package(
         .testTarget(name: "NotifyTests", dependencies: ["Notify"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["Manifests"]),
         .testTarget(name: "IntegrationTests", dependencies: [
-            "AdminAPI", "DNSWire", "Model", "Manifests", "Authority", "Notify", "Server", "SwitchyardTesting",
+            "AdminAPI", "DNSWire", "Model", "Manifests", "Authority", "Notify", "Server", "Targets", "SwitchyardTesting",
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),

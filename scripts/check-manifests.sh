@@ -17,6 +17,7 @@ echo "schemas: checking the example manifests"
 echo "validate: checking the example manifests"
 .build/debug/switchyard validate manifests
 .build/debug/switchyard validate examples/fleet
+.build/debug/switchyard validate examples/targets
 
 bad=Tests/ManifestsTests/Fixtures/invalid/scalars.yaml
 if "$checker" --schemafile schemas/manifest.schema.json "$bad" >/dev/null 2>&1; then

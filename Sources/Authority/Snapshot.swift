@@ -11,14 +11,18 @@ public final class Snapshot: Sendable {
     public let failoverMemory: [String: FailoverMemory]
     /// The GeoIP database geo policies match continents and countries with, if one was given.
     public let geoip: GeoIPDatabase?
+    /// What each target (a server we do not run) should hold for the policies of its zone, evaluated
+    /// with the same health as the zones served here.
+    public let targetRecordSets: [TargetRecordSet]
 
     public static let empty = Snapshot(zones: [], failoverMemory: [:], geoip: nil)
 
-    init(zones: [ZoneData], failoverMemory: [String: FailoverMemory], geoip: GeoIPDatabase?) {
+    init(zones: [ZoneData], failoverMemory: [String: FailoverMemory], geoip: GeoIPDatabase?, targetRecordSets: [TargetRecordSet] = []) {
         self.zones = Dictionary(uniqueKeysWithValues: zones.map { ($0.origin, $0) })
         zonesLongestFirst = zones.sorted { $0.origin.labelCount > $1.origin.labelCount }
         self.failoverMemory = failoverMemory
         self.geoip = geoip
+        self.targetRecordSets = targetRecordSets
     }
 
     /// What a build needs besides the config and health: how secondaries' host names resolved, how much
@@ -79,7 +83,8 @@ public final class Snapshot: Sendable {
                                       journal: version.journal, digest: version.digest, secondaries: secondaries))
             }
         }
-        return Snapshot(zones: built, failoverMemory: remembered, geoip: geoip)
+        return Snapshot(zones: built, failoverMemory: remembered, geoip: geoip,
+                        targetRecordSets: targetRecordSets(state, policies: byZone))
     }
 
     /// Each secondary at each address it has: its own, or its host name's as resolved (none yet: left out).

@@ -97,6 +97,12 @@ final class ControllerMetrics: Sendable {
                              help: "Notification delivery attempts by channel and result.").increment()
     }
 
+    /// A target's pass found something: `pushed`, `drift`, `failed` or `recovered`.
+    func target(_ name: String, outcome: String) {
+        registry.makeCounter(name: "switchyard_target_outcomes_total", labels: [("target", name), ("outcome", outcome)],
+                             help: "What pushes to and read-backs of targets found, by target and outcome.").increment()
+    }
+
     private func failoverCounter(_ kind: FailoverEvent.Kind) -> Counter {
         registry.makeCounter(name: "switchyard_failover_events_total", labels: [("kind", kind.rawValue)],
                              help: "Changes of what a policy serves, by kind.")

@@ -84,6 +84,8 @@ public struct DNSController: Sendable {
         let fleet = FleetService(live: live, send: { inbox.send($0) })
         let keys = KeyringService(logger: logger)
         let transfers = TransferService(sender: NotifySender(group: group, logger: logger), keyring: keys.keyring, logger: logger)
+        let targets = TargetService(group: group, keyring: keys.keyring, interval: configuration.interval,
+                                    report: { inbox.send(.target($0, $1)) }, logger: logger)
         let source = SourceService(
             settings: .init(paths: configuration.manifests, interval: configuration.interval,
                             git: configuration.gitSync.flatMap { mode in
@@ -101,7 +103,7 @@ public struct DNSController: Sendable {
         serverConfiguration.nsid = configuration.nsid
         let server = DNSServer(configuration: serverConfiguration, snapshots: snapshots, group: group, logger: logger)
         let loop = ControlLoop(core: core, inbox: inbox, services: .init(
-            snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, keys: keys, notifications: notifications, source: source,
+            snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, targets: targets, keys: keys, notifications: notifications, source: source,
             live: live, metrics: metrics, serving: { readiness.serving() }), logger: logger)
         let admin = AdminService(host: configuration.adminHost, port: configuration.adminPort, token: token, tls: configuration.adminTLS,
                                  backend: .init(live: live, store: store, inbox: inbox, metrics: metrics, snapshots: snapshots,
@@ -109,7 +111,7 @@ public struct DNSController: Sendable {
                                  logger: logger, listening: { readiness.admin(listeningOn: $0) })
 
         let services: [any Service] = [DNSService(server: server, listening: { readiness.dns(listeningOn: $0) }),
-                                       MonitorService(monitor: monitor), fleet, keys, writer, source, loop, transfers, notifications, admin]
+                                       MonitorService(monitor: monitor), fleet, keys, writer, source, loop, transfers, targets, notifications, admin]
         let serviceGroup = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) },
                                                              gracefulShutdownSignals: configuration.shutdownSignals, logger: logger))
         do {

@@ -5,6 +5,10 @@ extension DocumentDecoder {
     mutating func decodeGeoPolicy(_ document: ManifestDocument, definitions: Definitions, claims: inout [OwnerClaim]) -> GeoPolicy? {
         guard let spec = fields(document.spec, "spec", allowed: Self.policyFields + ["networks", "regions"]) else { return nil }
         let common = decodePolicyCommon(spec, document, definitions: definitions, claims: &claims)
+        if let target = common?.pushedTo, let node = spec["zone"] {
+            error(node, spec.path("zone"), "a GeoPolicy in a zone pushed to Target/\(target)",
+                  allowed: "a target holds one static answer for every client; serve the zone here for geo answers, or use a FailoverPolicy or WeightedPolicy")
+        }
         var networks: [NamedNetwork] = []
         var networksFailed = false
         if let node = spec["networks"] {

@@ -42,7 +42,7 @@ public struct CompileResult: Sendable {
 public enum ManifestCompiler {
     /// The order kinds are decoded in, so that every reference points at something already read; zones
     /// first, as each file is read.
-    static let decodeOrder: [Kind] = [.zone, .fleet, .monitor, .notifier, .failoverPolicy, .weightedPolicy, .geoPolicy, .catalog]
+    static let decodeOrder: [Kind] = [.zone, .fleet, .monitor, .notifier, .target, .failoverPolicy, .weightedPolicy, .geoPolicy, .catalog]
 
     /// One source read on its own: its YAML problems, and each document in order; a zone is decoded
     /// already and its YAML let go (a zone refers to no other document).
@@ -136,7 +136,7 @@ public enum ManifestCompiler {
             zones: Array(definitions.zones.values), monitors: Array(definitions.monitors.values),
             failoverPolicies: Array(definitions.failoverPolicies.values), weightedPolicies: Array(definitions.weightedPolicies.values),
             geoPolicies: definitions.geoPolicies, notifiers: Array(definitions.notifiers.values), catalogs: definitions.catalogs,
-            fleet: definitions.fleet)
+            targets: Array(definitions.targets.values), fleet: definitions.fleet)
         return CompileResult(state: state, diagnostics: sorted, documentCount: documentCount, fileCount: sources.count)
     }
 
@@ -159,6 +159,7 @@ public enum ManifestCompiler {
                 definitions.fleet = decoder.decodeFleet(document)
             }
         case .notifier: definitions.notifiers[document.name] = decoder.decodeNotifier(document)
+        case .target: definitions.targets[document.name] = decoder.decodeTarget(document, definitions: definitions)
         case .failoverPolicy:
             definitions.failoverPolicies[document.name] = decoder.decodeFailoverPolicy(document, definitions: definitions, claims: &claims)
         case .weightedPolicy:

@@ -67,11 +67,17 @@ struct Definitions {
     var weightedPolicies: [String: WeightedPolicy] = [:]
     var geoPolicies: [GeoPolicy] = []
     var catalogs: [Catalog] = []
+    /// By manifest name.
+    var targets: [String: Target] = [:]
     var fleet: Fleet?
     /// Where the Fleet is defined: there is one.
     var fleetDocument: SourceLocation?
     /// Every GeoPolicy's name, known before any is decoded, so `use:` naming one is explained.
     var geoPolicyNames: Set<String> = []
+    /// The Target of each zone a policy may name by its `zoneReference` (`corp.example`).
+    var targetsByZone: [String: Target] {
+        Dictionary(targets.values.map { ($0.zoneReference, $0) }, uniquingKeysWith: { first, _ in first })
+    }
     /// Documents that exist but did not decode, by kind: references to them are not reported again.
     var failed: [Kind: Set<String>] = [:]
 }

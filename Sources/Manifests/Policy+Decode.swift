@@ -9,6 +9,8 @@ struct PolicyCommon {
     var type: PolicyRecordType
     /// The zone's origin, or the root while the zone is unknown (relative names are then checked only).
     var origin: Name
+    /// The Target the zone is pushed to, when it is not served here.
+    var pushedTo: String?
     var defaultMonitor: String?
     var whenAllDown: AllDownBehavior
     var notify: [String]
@@ -21,10 +23,19 @@ extension DocumentDecoder {
     /// Returns nil only when the type is unknown, since endpoints cannot be read without it.
     mutating func decodePolicyCommon(_ spec: Fields, _ document: ManifestDocument, definitions: Definitions,
                                      claims: inout [OwnerClaim]) -> PolicyCommon? {
-        let zoneName = required(spec, "zone", "the name of a Zone").flatMap {
-            reference($0, spec.path("zone"), "zone", defined: definitions.zones.keys, failed: failed[.zone] ?? [])
+        let targets = definitions.targetsByZone
+        let zoneName = required(spec, "zone", "the name of a Zone, or the zone of a Target").flatMap { node -> String? in
+            // A Target's zone may be written with its final dot, as in the Target.
+            if let text = node.scalarText, let target = targets[text.hasSuffix(".") ? String(text.dropLast()) : text] {
+                return target.zoneReference
+            }
+            return reference(node, spec.path("zone"), "zone", defined: Array(definitions.zones.keys) + targets.keys,
+                             failed: failed[.zone] ?? [])
         }
-        let zone = zoneName.flatMap { definitions.zones[$0] }
+        let pushedTo = zoneName.flatMap { targets[$0] }
+        let zone: (name: String, origin: Name)? = zoneName.flatMap { name in
+            definitions.zones[name].map { ($0.name, $0.origin) } ?? pushedTo.map { (name, $0.zone) }
+        }
         var owner: Name? = nil
         if let node = required(spec, "name", "the owner name in the zone, such as \"www\" or \"@\" for the apex"), let zone {
             owner = name(node, spec.path("name"), origin: zone.origin)
@@ -52,21 +63,26 @@ extension DocumentDecoder {
             }
             notify = names.contains { $0 == nil } ? nil : names.compactMap { $0 }
         }
-        var isCNAMEAtApex = false
+        var isRefusedType = false
         if let zone, let owner, type == .cname, owner == zone.origin {
             error(spec["name"]!, spec.path("name"), "a CNAME at the zone apex",
                   allowed: "the apex holds SOA and NS, which a CNAME may not sit beside (RFC 1034 §3.6.2); use type ALIAS")
-            isCNAMEAtApex = true
+            isRefusedType = true
+        }
+        if let pushedTo, type == .alias, let node = spec["type"] {
+            error(node, spec.path("type"), "ALIAS in zone \(pushedTo.zone), which is pushed to Target/\(pushedTo.name)",
+                  allowed: "a target is sent records, and ALIAS is not one (our own server resolves it per query); use A, AAAA or CNAME")
+            isRefusedType = true
         }
         guard let type else { return nil }
         var target: PolicyTarget? = nil
-        if let zone, let owner, let ttl, whenAllDown != nil, notify != nil, !(monitorNode != nil && monitor == nil), !isCNAMEAtApex {
+        if let zone, let owner, let ttl, whenAllDown != nil, notify != nil, !(monitorNode != nil && monitor == nil), !isRefusedType {
             target = PolicyTarget(zone: zone.name, owner: owner, type: type, ttl: ttl)
             claims.append(OwnerClaim(zone: zone.name, owner: owner, source: .policy(type), subject: document.subject,
                                      path: spec.path("name"), location: location(spec["name"]!)))
         }
-        return PolicyCommon(target: target, type: type, origin: zone?.origin ?? .root, defaultMonitor: monitor ?? nil,
-                            whenAllDown: whenAllDown ?? .failsafe, notify: notify ?? [])
+        return PolicyCommon(target: target, type: type, origin: zone?.origin ?? .root, pushedTo: pushedTo?.name,
+                            defaultMonitor: monitor ?? nil, whenAllDown: whenAllDown ?? .failsafe, notify: notify ?? [])
     }
 
     /// A list of endpoints: each an address (or target name for CNAME/ALIAS) or a mapping with `address`,

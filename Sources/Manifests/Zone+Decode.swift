@@ -135,7 +135,7 @@ extension DocumentDecoder {
 
     /// A TSIG key: its name alone (then HMAC-SHA256 with the secret in `SWITCHYARD_TSIG_<NAME>`), or
     /// `{name, algorithm, secretFrom}`.
-    private mutating func decodeTSIGKey(_ node: YAMLNode, _ path: String) -> TSIGKey? {
+    mutating func decodeTSIGKey(_ node: YAMLNode, _ path: String) -> TSIGKey? {
         if node.scalarText != nil {
             // TSIG key names are domain names (RFC 8945 §4.2).
             guard let name = name(node, path, origin: nil) else { return nil }

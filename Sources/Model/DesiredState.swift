@@ -12,12 +12,14 @@ public struct DesiredState: Hashable, Sendable {
     public var geoPolicies: [GeoPolicy]
     public var notifiers: [Notifier]
     public var catalogs: [Catalog]
+    /// DNS servers we do not run, each the primary of one zone whose policies are pushed there.
+    public var targets: [Target]
     /// The nodes that share this config and agree on health; nil for one controller on its own.
     public var fleet: Fleet?
 
     public init(zones: [Zone] = [], monitors: [Monitor] = [], failoverPolicies: [FailoverPolicy] = [],
                 weightedPolicies: [WeightedPolicy] = [], geoPolicies: [GeoPolicy] = [], notifiers: [Notifier] = [],
-                catalogs: [Catalog] = [], fleet: Fleet? = nil) {
+                catalogs: [Catalog] = [], targets: [Target] = [], fleet: Fleet? = nil) {
         self.zones = zones.sorted { $0.name < $1.name }
         self.monitors = monitors.sorted { $0.name < $1.name }
         self.failoverPolicies = failoverPolicies.sorted { $0.name < $1.name }
@@ -25,6 +27,7 @@ public struct DesiredState: Hashable, Sendable {
         self.geoPolicies = geoPolicies.sorted { $0.name < $1.name }
         self.notifiers = notifiers.sorted { $0.name < $1.name }
         self.catalogs = catalogs.sorted { $0.name < $1.name }
+        self.targets = targets.sorted { $0.name < $1.name }
         self.fleet = fleet
     }
 
@@ -47,11 +50,11 @@ public struct DesiredState: Hashable, Sendable {
         }
     }
 
-    /// Every TSIG key the config names (secondaries of zones and catalogs), one per key name.
+    /// Every TSIG key the config names (secondaries of zones and catalogs, targets), one per key name.
     public var tsigKeys: [TSIGKey] {
         var keys: [Name: TSIGKey] = [:]
-        for secondary in zones.flatMap(\.secondaries) + catalogs.flatMap(\.secondaries) {
-            if let key = secondary.tsigKey, keys[key.name] == nil { keys[key.name] = key }
+        for key in (zones.flatMap(\.secondaries) + catalogs.flatMap(\.secondaries)).map(\.tsigKey) + targets.map(\.tsigKey) {
+            if let key, keys[key.name] == nil { keys[key.name] = key }
         }
         return keys.values.sorted { $0.name.description < $1.name.description }
     }
@@ -67,6 +70,7 @@ public enum Kind: String, CaseIterable, Hashable, Sendable, Comparable {
     case notifier = "Notifier"
     case catalog = "Catalog"
     case fleet = "Fleet"
+    case target = "Target"
 
     public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
 }

@@ -3,8 +3,11 @@ public struct Notifier: Hashable, Sendable {
     /// The events a notifier can subscribe to.
     public enum Event: String, CaseIterable, Hashable, Sendable, Comparable {
         case failover, failback, allDown, recovered, reconcileFailed
-        /// The live config was not the manifests' (applied from elsewhere) and was put back.
+        /// The live config was not the manifests' (applied from elsewhere) and was put back; or a
+        /// target held records we did not write, and they were replaced.
         case drift
+        /// A target took a policy's new answer (with what it answers after), or failed to.
+        case targetPushed, targetFailed
         public static func < (lhs: Event, rhs: Event) -> Bool { lhs.rawValue < rhs.rawValue }
     }
 

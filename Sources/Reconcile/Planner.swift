@@ -3,7 +3,7 @@ import DNSWire
 import Model
 
 /// Diffs a desired config against the live one: by identity, field by field, in a fixed order (zones
-/// with their record sets, monitors, failover, weighted and geo policies, notifiers, catalogs; by name
+/// with their record sets, monitors, failover, weighted and geo policies, notifiers, targets, catalogs; by name
 /// within a kind, record sets in canonical order), so the same two configs always give the same plan.
 public enum Planner {
     /// A zone of at least this many records (or traffic policies) is guarded by `maximumChangedShare`,
@@ -42,6 +42,7 @@ public enum Planner {
         diffKind(live.weightedPolicies, desired.weightedPolicies, name: \.name, resource: Resources.weighted, into: &changes)
         diffKind(live.geoPolicies, desired.geoPolicies, name: \.name, resource: Resources.geo, into: &changes)
         diffKind(live.notifiers, desired.notifiers, name: \.name, resource: Resources.notifier, into: &changes)
+        diffKind(live.targets, desired.targets, name: \.name, resource: Resources.target, into: &changes)
         diffKind(live.fleet.map { [$0] } ?? [], desired.fleet.map { [$0] } ?? [], name: \.name, resource: Resources.fleet, into: &changes)
         // Catalogs are compared as resources: their members follow the zones when they list all.
         let catalogsBefore = changes.count

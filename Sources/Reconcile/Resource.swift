@@ -136,6 +136,14 @@ enum Resources {
         ])
     }
 
+    static func target(_ target: Target) -> Resource {
+        Resource(identity: "Target/\(target.name)", fields: [
+            ("zone", target.zone.description),
+            ("server", target.server),
+            ("tsigKey", target.tsigKey?.description ?? "none"),
+        ])
+    }
+
     private static func target(_ target: PolicyTarget) -> [(String, String)] {
         [("zone", target.zone), ("owner", target.owner.description), ("type", target.type.rawValue), ("ttl", String(target.ttl))]
     }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import Server
 import SwitchyardTesting
+import Targets
 import Testing
 
 /// RFC 2136 UPDATEs as a push to a target sends them, against BIND 9 as the primary that takes them:

@@ -102,14 +102,15 @@ extension ControlCore {
             generation = stored
         }
         let replaced = live.generation
+        let hadTargets = !live.desired.targets.isEmpty
         let resolved = commit.hostAddresses.filter { live.hostAddresses[$0.key] != $0.value }.sorted { $0.key < $1.key }
         live = Live(desired: commit.desired, generation: generation, revision: commit.revision, checksum: commit.checksum,
                     appliedAt: now, digest: commit.digest, hostAddresses: commit.hostAddresses)
         let (previous, versions) = install(now: now)
         seedOwnVerdicts()
         // Keys first: a transfer the new snapshot allows may be signed with a key it adds.
-        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(probedHere, known: health.states)]
-            + notifications(from: previous)
+        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot)] + pushes(hadTargets: hadTargets)
+            + [.probe(probedHere, known: health.states)] + notifications(from: previous)
         effects += resolved.map { .report(.hostResolved($0.key, $0.value)) }
         var record = Record(zones: versions)
         effects.append(.report(.applied(generation: generation, revision: commit.revision, summary: commit.summary,

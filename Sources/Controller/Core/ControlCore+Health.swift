@@ -16,7 +16,7 @@ extension ControlCore {
         let time = update.changes.map(\.time).max() ?? now
         var events = FailoverEvents.between(previous, snapshot, state: live.desired, changes: update.changes, time: time, makeID: makeID)
         if isFleet { events = fleetEventIDs(events, now: now) }
-        var effects: [ControlEffect] = [.serve(snapshot)]
+        var effects: [ControlEffect] = [.serve(snapshot)] + pushes()
         effects += update.changes.map { .report(.health($0)) }
         var stored: [StoredEvent.New] = []
         for event in events {

@@ -120,7 +120,8 @@ struct ControlCore: Sendable {
     /// controller was down); a restart with nothing changed notifies no one.
     func start() -> [ControlEffect] {
         // Keys first: a transfer the new snapshot allows may be signed with a key it adds.
-        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot), .probe(probedHere, known: health.states)]
+        var effects: [ControlEffect] = [.keys(live.desired.tsigKeys), .serve(snapshot)] + pushes()
+            + [.probe(probedHere, known: health.states)]
         if !startVersions.isEmpty { effects.append(.record(Record(zones: startVersions))) }
         let changed = Set(startVersions.map(\.origin))
         return effects + notifications(from: .empty).compactMap { effect in
@@ -185,6 +186,8 @@ struct ControlCore: Sendable {
             return sync.failure == nil ? [] : [.readManifests]
         case .tick:
             return tick(now: now)
+        case .target(let target, let outcome):
+            return targetReported(target, outcome, now: now)
         }
     }
 
@@ -246,7 +249,7 @@ extension ControlInput {
     var waitsForCommit: Bool {
         switch self {
         case .manifests, .manifestsUnchanged, .apply: true
-        case .git, .health, .fleet, .committed, .retry, .tick: false
+        case .git, .health, .fleet, .committed, .retry, .tick, .target: false
         }
     }
 }

@@ -4,6 +4,7 @@ import DNSWire
 import Model
 import Monitor
 import Store
+import Targets
 
 /// What the control core asks the loop to do. The core decides; the loop (`ControlLoop`) carries these
 /// out, in order, and never decides anything itself.
@@ -18,6 +19,8 @@ enum ControlEffect: Sendable {
     case record(Record)
     /// Send NOTIFY for these zones' new serials to their secondaries.
     case notify([ZoneNotify])
+    /// What each target should hold now (`Snapshot.targetRecordSets`), for the target service to push.
+    case push([Target], [TargetRecordSet])
     /// The TSIG keys of the live config: read their secrets and use them from now on.
     case keys([TSIGKey])
     /// Answer an admin API apply.
@@ -113,6 +116,8 @@ enum Report: Sendable, Equatable {
     case summary(PolicyID, covering: Int)
     /// A secondary's host name resolves to other addresses than before (none: it gets nothing).
     case hostResolved(String, [IPAddress])
+    /// What a target (by name) reported: a push, drift, a failure or its end.
+    case target(String, TargetSync.Outcome)
 }
 
 // MARK: Labels
@@ -133,6 +138,8 @@ extension ControlEffect {
                 + (record.summarized.isEmpty ? [] : ["\(record.summarized.count) summarized"])
                 + record.zones.map { $0.removed ? "zone \($0.origin) removed" : "zone \($0.origin) \($0.serial)\($0.delta == nil ? " new" : "")" })
                 .joined(separator: "; ")
+        case .push(let targets, let sets):
+            "push \(sets.count) RRsets to \(targets.count) targets"
         case .keys(let keys):
             "keys: " + (keys.isEmpty ? "none" : keys.map(\.name.description).joined(separator: ", "))
         case .notify(let zones):
@@ -171,6 +178,7 @@ extension Report {
         case .failover(let event, let held): "\(event.kind.rawValue) \(event.policy)\(held ? " held" : "")"
         case .summary(let policy, let covering): "summary \(policy) of \(covering)"
         case .hostResolved(let host, let addresses): "host \(host) → \(addresses.map(\.description).joined(separator: ", "))"
+        case .target(let target, let outcome): "target \(target) \(outcome.label)"
         }
     }
 }

@@ -1,6 +1,7 @@
 import DNSWire
 import Model
 import Monitor
+import Targets
 
 /// What the control loop reacts to, one at a time. Inputs come from the services (the source, the
 /// monitor, the admin API), from the loop's own effects finishing (`committed`), and from its timers.
@@ -23,6 +24,8 @@ enum ControlInput: Sendable {
     case retry
     /// The clock moved on (once a second): what is due by time happens here (drift, summaries, pruning).
     case tick
+    /// A target (by name) pushed, drifted, failed or recovered.
+    case target(String, TargetSync.Outcome)
 }
 
 extension ControlInput {
@@ -38,6 +41,7 @@ extension ControlInput {
         case .committed: "committed"
         case .retry: "retry"
         case .tick: "tick"
+        case .target: "target"
         }
     }
 }

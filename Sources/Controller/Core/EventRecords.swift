@@ -75,19 +75,19 @@ enum EventRecords {
     }
 
     /// The notifiers that `policy`'s `notify:` names and that `wants` the event.
-    private static func subscribers(of policy: PolicyID, in state: DesiredState, wants: (Notifier) -> Bool) -> [Notifier] {
+    static func subscribers(of policy: PolicyID, in state: DesiredState, wants: (Notifier) -> Bool) -> [Notifier] {
         let listed = state.policy(policy)?.notify ?? []
         return state.notifiers.filter { listed.contains($0.name) && wants($0) }
     }
 
-    private static func channels(_ notifiers: [Notifier]) -> [DeliveryTarget] {
+    static func channels(_ notifiers: [Notifier]) -> [DeliveryTarget] {
         notifiers.flatMap { notifier in
             (notifier.email == nil ? [] : [DeliveryTarget(notifier: notifier.name, channel: "email")])
                 + (notifier.webhook == nil ? [] : [DeliveryTarget(notifier: notifier.name, channel: "webhook")])
         }
     }
 
-    private static func encode(_ body: Body) -> Data {
+    static func encode(_ body: Body) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(body)) ?? Data()

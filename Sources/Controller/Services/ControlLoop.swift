@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Model
 import Monitor
+import Targets
 import ServiceLifecycle
 import Synchronization
 
@@ -21,6 +22,7 @@ final class ControlLoop: Service, Sendable {
         let monitor: HealthMonitor
         let writer: StoreWriter
         let transfers: TransferService
+        let targets: TargetService
         let keys: KeyringService
         let notifications: NotificationService
         let source: SourceService
@@ -90,6 +92,8 @@ final class ControlLoop: Service, Sendable {
             case .serve(let snapshot):
                 services.snapshots.store(snapshot)
                 served = true
+            case .push(let targets, let sets):
+                services.targets.update(targets, sets)
             case .probe(let targets, let known):
                 services.monitor.update(targets, knownHealth: known)
             case .record(let record):
@@ -214,6 +218,28 @@ final class ControlLoop: Service, Sendable {
             if held { logger.notice("notification held back: the policy is flapping", metadata: ["policy": "\(event.policy)"]) }
         case .summary(let policy, let covering):
             logger.notice("flapping summary", metadata: ["policy": "\(policy)", "held": "\(covering)"])
+        case .target(let target, let outcome):
+            let metadata: Logger.Metadata = ["target": "\(target)", "policy": "\(outcome.set.policy)",
+                                             "rrset": "\(outcome.set.owner) \(outcome.set.type)"]
+            switch outcome {
+            case .pushed(let set, let before, let after):
+                metrics.target(target, outcome: "pushed")
+                logger.notice("pushed to target", metadata: metadata.merging([
+                    "before": "\(TargetRecordSet.describe(before))", "pushed": "\(TargetRecordSet.describe(set.data))",
+                    "answers": "\(after.map(TargetRecordSet.describe) ?? "(not read back)")"]) { $1 })
+            case .drift(_, let expected, let found):
+                metrics.target(target, outcome: "drift")
+                logger.warning("target drift: records changed at the target by someone else; putting back the policy's answer",
+                               metadata: metadata.merging(["wrote": "\(TargetRecordSet.describe(expected))",
+                                                           "found": "\(TargetRecordSet.describe(found))"]) { $1 })
+            case .failed(_, let error, let holds):
+                metrics.target(target, outcome: "failed")
+                logger.error("target push failed; retrying", metadata: metadata.merging([
+                    "error": "\(error)", "holds": "\(holds.map(TargetRecordSet.describe) ?? "(could not be read)")"]) { $1 })
+            case .recovered:
+                metrics.target(target, outcome: "recovered")
+                logger.notice("target holds the policy's answer again", metadata: metadata)
+            }
         case .hostResolved(let host, let addresses):
             if addresses.isEmpty {
                 logger.warning("secondary host name does not resolve; it gets no NOTIFY and may not transfer", metadata: ["host": "\(host)"])

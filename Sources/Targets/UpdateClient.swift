@@ -1,7 +1,7 @@
 import DNSWire
 import Foundation
 import NIOCore
-import NIOPosix
+import Server
 
 /// Sends one RFC 2136 UPDATE to a primary over TCP (RFC 7766: length-prefixed), TSIG-signed when given a
 /// key (RFC 8945), and reads its answer: what a target server says to a push. The answer's own TSIG is
@@ -21,8 +21,6 @@ public struct UpdateClient: Sendable {
 
     public enum Failure: Error, Sendable, CustomStringConvertible {
         case unknownKey(Name)
-        case timedOut
-        case closed
         case malformed(String)
         /// The answer was not signed with the key, or its MAC does not verify.
         case unverified
@@ -30,8 +28,6 @@ public struct UpdateClient: Sendable {
         public var description: String {
             switch self {
             case .unknownKey(let name): "the TSIG key \(name) has no secret"
-            case .timedOut: "no answer in time"
-            case .closed: "the server closed the connection without answering"
             case .malformed(let detail): "the answer does not parse: \(detail)"
             case .unverified: "the answer's TSIG does not verify with the key"
             }
@@ -57,27 +53,7 @@ public struct UpdateClient: Sendable {
             requestMAC = record.mac
             bytes = TSIG.appending(record, to: bytes)
         }
-        let loop = group.next()
-        let answered = loop.makePromise(of: [UInt8].self)
-        let channel = try await ClientBootstrap(group: loop)
-            .connectTimeout(timeout)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(FirstMessageHandler(answered: answered))
-                }
-            }
-            .connect(host: host, port: port).get()
-        let timer = loop.scheduleTask(in: timeout) { answered.fail(Failure.timedOut) }
-        defer {
-            timer.cancel()
-            channel.close(promise: nil)
-        }
-        var buffer = channel.allocator.buffer(capacity: bytes.count + 2)
-        buffer.writeInteger(UInt16(bytes.count))
-        buffer.writeBytes(bytes)
-        try await channel.writeAndFlush(buffer).get()
-        let reply = try await answered.futureResult.get()
+        let reply = try await TCPExchange.exchange(bytes, host: host, port: port, group: group, timeout: timeout)
         return try Self.read(reply, id: update.header.id, key: key, requestMAC: requestMAC, keyring: keyring)
     }
 
@@ -96,29 +72,5 @@ public struct UpdateClient: Sendable {
               keyring.verify(record.mac, of: TSIG.responseData(priorMAC: requestMAC, message: signedPart, record: record, timersOnly: false),
                              key: key, algorithm: algorithm) else { throw Failure.unverified }
         return Answer(rcode: message.rcode, tsigError: record.error == .noError ? nil : record.error)
-    }
-}
-
-/// Hands the first whole message to the promise; a connection closed before it fails the promise.
-private final class FirstMessageHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    let answered: EventLoopPromise<[UInt8]>
-
-    init(answered: EventLoopPromise<[UInt8]>) {
-        self.answered = answered
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        answered.succeed(buffer.readBytes(length: buffer.readableBytes) ?? [])
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        answered.fail(UpdateClient.Failure.closed)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        answered.fail(error)
     }
 }
