@@ -53,6 +53,9 @@ public struct RCode: RawRepresentable, Hashable, Sendable, CustomStringConvertib
     public static let badTrunc = RCode(22)
     public static let badCookie = RCode(23)
 
+    /// The name in a TSIG record's error field, where 16 is BADSIG (RFC 8945 §3) rather than BADVERS.
+    public var tsigDescription: String { rawValue == 16 ? "BADSIG" : description }
+
     /// True when the value needs the OPT record's extended bits.
     public var isExtended: Bool { rawValue > 0x0F }
 

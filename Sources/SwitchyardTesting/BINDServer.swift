@@ -93,5 +93,13 @@ public final class BINDServer: @unchecked Sendable {
 
     public var isRunning: Bool { daemon.isRunning }
 
+    /// The journal of a zone this named is primary of, as `named-journalprint` prints it (one `del`/`add`
+    /// line per record, each update's own SOA pair among them); empty before the first update.
+    public func journal(of zone: String) throws -> String {
+        let file = daemon.directory.appendingPathComponent("\(zone).db.jnl").path
+        guard FileManager.default.fileExists(atPath: file) else { return "" }
+        return try run("named-journalprint", [file]).output
+    }
+
     public func stop() { daemon.stop() }
 }

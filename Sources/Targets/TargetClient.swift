@@ -38,7 +38,7 @@ public struct TargetClient: Sendable {
         public var description: String {
             switch self {
             case .readRefused(let detail): "the target does not answer for the zone: \(detail)"
-            case .updateRefused(let rcode, let tsigError?): "the target refused the UPDATE: \(rcode) (TSIG \(tsigError))"
+            case .updateRefused(let rcode, let tsigError?): "the target refused the UPDATE: \(rcode) (TSIG \(tsigError.tsigDescription))"
             case .updateRefused(let rcode, nil): "the target refused the UPDATE: \(rcode)"
             case .prerequisiteFailed(let rcode): "the RRset at the target is not what we last wrote (\(rcode)): someone else changed it"
             case .noSecret(let key): "the TSIG key \(key) has no secret: check its secretFrom"

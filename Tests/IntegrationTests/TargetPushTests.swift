@@ -1,0 +1,107 @@
+import DNSWire
+import Foundation
+import NIOPosix
+import Server
+import SwitchyardTesting
+import Targets
+import Testing
+
+/// Failover pushed to a primary Switchyard does not run: BIND 9 holds corp.test and takes UPDATEs signed
+/// with one key; the controller probes two local HTTP endpoints and keeps BIND's answer the policy's.
+@Suite("Targets: failover pushed to BIND by RFC 2136")
+struct TargetPushTests {
+    static let secret = Data("switchyard-target-test-secret-32".utf8).base64EncodedString()
+
+    @Test func bindFollowsFailoverAndDriftIsPutRight() async throws {
+        let webPort = try freeLoopbackPort()
+        let primary = try ProbePeer(.http, host: "127.0.0.1", port: webPort)
+        let secondary = try ProbePeer(.http, host: "127.0.0.2", port: webPort)
+        let bindPort = try freeLoopbackPort()
+        // BIND starts with an answer of its own: the first push takes it over.
+        let bind = try BINDServer(primaryOf: "corp.test", zoneText: """
+            $TTL 300
+            @   SOA ns1 hostmaster 1 3600 600 1209600 300
+                NS  ns1
+            ns1 A   192.0.2.53
+            app A   192.0.2.99
+            """, port: bindPort, updateKey: ("switchyard", "hmac-sha256", Self.secret))
+        defer { bind.stop() }
+        func atBIND() throws -> [String] { try dig(["app.corp.test", "A"], port: bindPort).answer }
+        #expect(try waitUntil(seconds: 10) { (try? atBIND()) == ["app.corp.test. 300 IN A 192.0.2.99"] }, "\(bind.logText)")
+
+        let directory = try temporaryDirectory("target-push")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            apiVersion: switchyard.io/v1
+            kind: Target
+            metadata: {name: corp-primary}
+            spec:
+              zone: corp.test.
+              server: "127.0.0.1:\(bindPort)"
+              tsigKey: {name: switchyard, algorithm: hmac-sha256, secretFrom: "env:CORP_TSIG"}
+            ---
+            apiVersion: switchyard.io/v1
+            kind: Monitor
+            metadata: {name: web}
+            spec: {protocol: http, port: \(webPort), path: /health, interval: 1s, timeout: 500ms, failureThreshold: 2, successThreshold: 1}
+            ---
+            apiVersion: switchyard.io/v1
+            kind: FailoverPolicy
+            metadata: {name: app}
+            spec:
+              zone: corp.test
+              name: app
+              type: A
+              ttl: 30
+              monitor: web
+              tiers: [{name: primary, endpoints: [127.0.0.1]}, {name: secondary, endpoints: [127.0.0.2]}]
+            """.write(to: directory.appendingPathComponent("corp.yaml"), atomically: true, encoding: .utf8)
+        let controller = try ControllerProcess(manifests: directory, interval: "1s", environment: ["CORP_TSIG": Self.secret])
+        defer { controller.stop() }
+
+        /// Asks BIND every 100 ms, at most `seconds`, until it answers `address`; how long that took.
+        func waitForBIND(_ address: String, seconds: Double = 20) throws -> Double? {
+            let start = Date()
+            let found = try waitUntil(seconds: seconds, every: 0.1) { try atBIND().contains { $0.hasSuffix("A \(address)") } }
+            return found ? Date().timeIntervalSince(start) : nil
+        }
+
+        // Taken over: the primary tier replaces what BIND held, under a prerequisite that it still held it.
+        #expect(try waitForBIND("127.0.0.1") != nil, "\(controller.log)\n\(bind.logText)")
+        #expect(try atBIND() == ["app.corp.test. 30 IN A 127.0.0.1"])
+        #expect(controller.waitForLog(containing: ["pushed to target", "target=corp-primary", "before=192.0.2.99", "pushed=127.0.0.1",
+                                                   "answers=127.0.0.1"]), "\(controller.log)")
+        #expect(controller.waitForLog(containing: ["endpoint health", "endpoint=127.0.0.1", "to=up"]), "\(controller.log)")
+
+        // Down: BIND answers the secondary after the monitor's verdict (1 s × 2 failures) and one push.
+        primary.stop()
+        let failedOver = try waitForBIND("127.0.0.2")
+        #expect(failedOver != nil, "\(controller.log)")
+        print("target push: BIND answered the secondary \(failedOver.map { String(format: "%.2f", $0) } ?? "-") s after the primary stopped")
+        #expect(try atBIND() == ["app.corp.test. 15 IN A 127.0.0.2"], "degraded: half the TTL, as served here")
+        #expect(controller.waitForLog(containing: ["pushed to target", "before=127.0.0.1", "pushed=127.0.0.2"]), "\(controller.log)")
+
+        try primary.start()
+        #expect(try waitForBIND("127.0.0.1") != nil, "\(controller.log)")
+
+        // One UPDATE per change: take-over, failover, failback; each is one SOA serial step in the journal.
+        let journal = try bind.journal(of: "corp.test")
+        let updates = journal.split(separator: "\n").filter { $0.hasPrefix("add ") && $0.split(whereSeparator: \.isWhitespace).contains("SOA") }
+        #expect(updates.count == 3, "\(journal)")
+
+        // Someone edits the record at BIND: the next read-back sees it, reports drift and puts it back.
+        let keyring = TSIGKeyring(keys: [try Name("switchyard."): (.hmacSHA256, Array(Data(base64Encoded: Self.secret)!))])
+        let owner = try Name("app.corp.test.")
+        let edit = DynamicUpdate.replacing(.a, at: owner, in: try Name("corp.test."),
+                                           with: [ResourceRecord(name: owner, ttl: 30, data: .a(IPv4Address("192.0.2.77")!))],
+                                           expecting: nil, id: 7)
+        var edited = edit
+        edited.answers = []  // no prerequisite: an operator's blind edit
+        let answer = try await UpdateClient(group: MultiThreadedEventLoopGroup.singleton)
+            .send(edited, to: "127.0.0.1", port: bindPort, key: try Name("switchyard."), keyring: keyring)
+        #expect(answer == UpdateClient.Answer(rcode: .noError))
+        #expect(controller.waitForLog(containing: ["target drift", "wrote=127.0.0.1", "found=192.0.2.77"]), "\(controller.log)")
+        #expect(try waitForBIND("127.0.0.1") != nil, "\(controller.log)")
+        _ = secondary
+    }
+}
