@@ -86,6 +86,7 @@ let package = Package(
         // to a controller through AdminAPI.
         .executableTarget(name: "switchyard", dependencies: [
             "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "AdminAPI", "Server", "Targets", "Controller",
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

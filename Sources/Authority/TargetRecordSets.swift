@@ -27,3 +27,10 @@ extension Snapshot {
         }.sorted { $0.key < $1.key }
     }
 }
+
+extension Snapshot {
+    /// What each target should hold for `state` with `health`, without building the zones (for plans).
+    public static func targetRecordSets(_ state: DesiredState, health: HealthTable) -> [TargetRecordSet] {
+        state.targets.isEmpty ? [] : targetRecordSets(state, policies: ServedPolicy.evaluate(state, health: health, previous: [:]).byZone)
+    }
+}

@@ -7,15 +7,32 @@ public enum EmailMessage {
     /// `[switchyard] FAILOVER www.example.com A: primary (192.0.2.1) → secondary (198.51.100.1)`.
     public static func subject(_ event: EventBody) -> String {
         if event.kind == "reconcileFailed" { return "[switchyard] RECONCILE FAILED: \(event.error ?? "")" }
+        let rrset = "\(trimmedOwner(event)) \(event.type ?? "")"
+        if isTargetEvent(event) {
+            switch event.kind {
+            case "targetPushed": return "[switchyard] PUSHED \(rrset) to the target: \(event.before ?? "") → \(event.after ?? "")"
+            case "targetFailed": return "[switchyard] TARGET FAILED \(rrset): \(event.error ?? "")"
+            default: return "[switchyard] DRIFT at the target \(rrset): found \(event.after ?? "") where \(event.before ?? "") was written; put back"
+            }
+        }
         if event.kind == "drift" {
             return "[switchyard] DRIFT put back: \(event.detail?.count ?? 0) changes from elsewhere undone (\(event.before ?? "") → \(event.after ?? ""))"
         }
         if event.kind == "summary" {
             return "[switchyard] FLAPPING \(event.policy ?? ""): \(event.detail?.count ?? 0) events held back; now \(event.after ?? "")"
         }
-        let owner = (event.owner ?? "").hasSuffix(".") ? String((event.owner ?? "").dropLast()) : (event.owner ?? "")
         let region = event.region.map { " (region \($0))" } ?? ""
-        return "[switchyard] \(kindTitle(event.kind)) \(owner) \(event.type ?? "")\(region): \(event.before ?? "") → \(event.after ?? "")"
+        return "[switchyard] \(kindTitle(event.kind)) \(rrset)\(region): \(event.before ?? "") → \(event.after ?? "")"
+    }
+
+    /// A push to, failure of or drift at a target (a DNS server Switchyard does not run).
+    private static func isTargetEvent(_ event: EventBody) -> Bool {
+        event.kind == "targetPushed" || event.kind == "targetFailed" || (event.kind == "drift" && event.policy != nil)
+    }
+
+    private static func trimmedOwner(_ event: EventBody) -> String {
+        let owner = event.owner ?? ""
+        return owner.hasSuffix(".") ? String(owner.dropLast()) : owner
     }
 
     public static func text(_ event: EventBody) -> String {
@@ -23,6 +40,13 @@ public enum EmailMessage {
         if event.kind == "summary" {
             lines += ["Policy:  \(event.policy ?? "")", "Now:     \(event.after ?? "")", "", "\(event.error ?? "")", "Held back:"]
             lines += (event.detail ?? []).map { "  \($0)" }
+        } else if isTargetEvent(event) {
+            let (before, after) = event.kind == "drift" ? ("Written:", "Found:  ") : ("Held:   ", "Pushed: ")
+            lines += ["Policy:  \(event.policy ?? "")", "Zone:    \(event.zone ?? "")", "Name:    \(event.owner ?? "") \(event.type ?? "")"]
+            if let held = event.before { lines.append("\(before) \(held)") }
+            if let pushed = event.after { lines.append("\(event.kind == "targetFailed" ? "To push:" : after) \(pushed)") }
+            if let error = event.error { lines += ["", error] }
+            lines += [""] + (event.detail ?? [])
         } else if event.kind == "reconcileFailed" {
             lines.append("A reconcile failed; the last good generation (\(event.generation)) keeps serving.")
             lines.append("")

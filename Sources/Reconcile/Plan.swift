@@ -50,6 +50,34 @@ public struct Plan: Hashable, Sendable {
         }
     }
 
+    /// One RRset pushed to a target: what the target holds now beside what would be pushed now.
+    public struct TargetPush: Hashable, Sendable {
+        /// `Target/name`.
+        public var target: String
+        public var server: String
+        public var policy: String
+        /// `app.corp.example. A`.
+        public var rrset: String
+        /// The records the policy's answer would push now, in presentation form.
+        public var push: [String]
+        /// What the target answers now; nil when it could not be read (then `warning` says why).
+        public var holds: [String]?
+        public var warning: String?
+
+        public init(target: String, server: String, policy: String, rrset: String, push: [String], holds: [String]?, warning: String?) {
+            self.target = target
+            self.server = server
+            self.policy = policy
+            self.rrset = rrset
+            self.push = push
+            self.holds = holds
+            self.warning = warning
+        }
+
+        /// The target already holds what would be pushed.
+        public var isInSync: Bool { holds.map { Set($0) == Set(push) } ?? false }
+    }
+
     /// A safety rule the plan breaks, with its numbers: applying it needs `--force`.
     public enum Refusal: Hashable, Sendable, CustomStringConvertible {
         /// The zone goes away with its records.
@@ -137,6 +165,9 @@ public struct Plan: Hashable, Sendable {
     public var refusals: [Refusal]
     /// The zones whose serial the plan moves, by name.
     public var serials: [SerialChange] = []
+    /// Each RRset pushed to a target, what it holds beside what would be pushed (filled in by whoever
+    /// can reach the targets; a target that does not answer is a warning, never an error).
+    public var targets: [TargetPush] = []
     /// 12 hex digits of SHA-256 over the changes: the same changes, the same checksum.
     public var checksum: String
 

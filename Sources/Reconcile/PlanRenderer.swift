@@ -22,6 +22,13 @@ public enum PlanRenderer {
             out += "Serving now, given live health\(assumptionText(plan)):\n"
             for serving in plan.serving { out += "  \(serving.policy): \(serving.answer)\n" }
         }
+        if !plan.targets.isEmpty {
+            out += "Pushed to targets (what each holds now → what would be pushed):\n"
+            for push in plan.targets {
+                out += "  \(push.target) \(push.rrset) (\(push.policy)): \(targetText(push))\n"
+                if let warning = push.warning { out += paint("  warning: \(push.target) at \(push.server): \(warning)", "33") + "\n" }
+            }
+        }
         for refusal in plan.refusals {
             out += paint("refused without --force: \(refusal)", "1;31") + "\n"
         }
@@ -54,7 +61,25 @@ public enum PlanRenderer {
             }
             out += "\n</details>\n"
         }
+        for push in plan.targets where push.warning != nil {
+            out += "\n> [!WARNING]\n> `\(push.target)` at \(push.server): \(push.warning!)\n"
+        }
+        if !plan.targets.isEmpty {
+            out += "\n<details open><summary>Pushed to targets</summary>\n\n| target | RRset | policy | holds now → would push |\n|---|---|---|---|\n"
+            for push in plan.targets {
+                out += "| `\(push.target)` | `\(push.rrset)` | `\(push.policy)` | \(targetText(push)) |\n"
+            }
+            out += "\n</details>\n"
+        }
         return out
+    }
+
+    /// `192.0.2.99 → 127.0.0.1`, `127.0.0.1 (in sync)`, `(unread) → 127.0.0.1`.
+    private static func targetText(_ push: Plan.TargetPush) -> String {
+        let pushed = push.push.isEmpty ? "nothing" : push.push.joined(separator: ", ")
+        guard let holds = push.holds else { return "(could not be read) → \(pushed)" }
+        if push.isInSync { return "\(pushed) (in sync)" }
+        return "\(holds.isEmpty ? "nothing" : holds.joined(separator: ", ")) → \(pushed)"
     }
 
     /// ` and assuming web/192.0.2.1 down, api/192.0.2.9 up`, or nothing without assumptions.
@@ -83,6 +108,10 @@ public enum PlanRenderer {
             "assumed": plan.assumed.map { ["endpoint": $0.endpoint, "state": $0.isUp ? "up" : "down"] },
             "serials": plan.serials.map { change in
                 ["zone": change.zone, "live": change.live.map { Int($0) as Any } ?? NSNull(), "deleted": change.isDeleted] as [String: Any]
+            },
+            "targets": plan.targets.map { push in
+                ["target": push.target, "server": push.server, "policy": push.policy, "rrset": push.rrset, "push": push.push,
+                 "holds": push.holds as Any? ?? NSNull(), "inSync": push.isInSync, "warning": push.warning as Any? ?? NSNull()] as [String: Any]
             },
             "refusals": plan.refusals.map { refusal in
                 var object: [String: Any] = ["rule": refusal.rule, "zone": refusal.zone, "reason": refusal.description]

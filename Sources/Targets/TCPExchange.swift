@@ -24,15 +24,21 @@ enum TCPExchange {
     static func exchange(_ message: [UInt8], host: String, port: Int, group: EventLoopGroup, timeout: TimeAmount) async throws -> [UInt8] {
         let loop = group.next()
         let answered = loop.makePromise(of: [UInt8].self)
-        let channel = try await ClientBootstrap(group: loop)
-            .connectTimeout(timeout)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(FirstMessageHandler(answered: answered))
+        let channel: Channel
+        do {
+            channel = try await ClientBootstrap(group: loop)
+                .connectTimeout(timeout)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TCPFrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(FirstMessageHandler(answered: answered))
+                    }
                 }
-            }
-            .connect(host: host, port: port).get()
+                .connect(host: host, port: port).get()
+        } catch {
+            answered.fail(error)  // never connected: nothing else completes the promise
+            throw error
+        }
         let timer = loop.scheduleTask(in: timeout) { answered.fail(Failure.timedOut) }
         defer {
             timer.cancel()

@@ -102,6 +102,32 @@ struct TargetPushTests {
         #expect(answer == UpdateClient.Answer(rcode: .noError))
         #expect(controller.waitForLog(containing: ["target drift", "wrote=127.0.0.1", "found=192.0.2.77"]), "\(controller.log)")
         #expect(try waitForBIND("127.0.0.1") != nil, "\(controller.log)")
+
+        // The plan shows what the target holds beside what would be pushed; what-if included.
+        func plan(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            try ReconcileEndToEndTests.cli(["reconcile", "--manifests", directory.path, "--dry-run"] + arguments, controller: controller)
+        }
+        let inSync = try plan([])
+        #expect(inSync.status == 0 && inSync.output.contains("Target/corp-primary app.corp.test. A (FailoverPolicy/app): 127.0.0.1 (in sync)"),
+                "\(inSync.output)")
+        let whatIf = try plan(["--assume-down", "web/127.0.0.1", "--output", "json"])
+        #expect(whatIf.output.contains("\"holds\" : [\n        \"127.0.0.1\"\n      ]") && whatIf.output.contains("\"inSync\" : false"),
+                "\(whatIf.output)")
+        // A target that does not answer is a warning in the plan, not an error.
+        bind.stop()
+        let unread = try plan([])
+        #expect(unread.status == 0, "\(unread.output)")
+        #expect(unread.output.contains("(could not be read) → 127.0.0.1")
+                && unread.output.contains("warning: Target/corp-primary at 127.0.0.1:\(bindPort): no usable answer from the target"),
+                "\(unread.output)")
+        #expect(controller.waitForLog(containing: ["target push failed", "target=corp-primary", "no usable answer from the target"]),
+                "\(controller.log)")
+
+        // Every push, the drift and the failure are events of the policy.
+        let events = try ReconcileEndToEndTests.cli(["events"], controller: controller).output
+        for kind in ["targetPushed", "drift", "targetFailed"] {
+            #expect(events.contains(kind) && events.contains("FailoverPolicy/app"), "\(kind): \(events)")
+        }
         _ = secondary
     }
 }

@@ -67,6 +67,7 @@ enum EventRecords {
         guard let body = try? JSONDecoder().decode(Body.self, from: data) else { return "" }
         switch body.kind {
         case "summary": return "\(body.policy ?? ""): \(body.error ?? ""); now \(body.after ?? "")"
+        case "drift" where body.policy != nil: return "\(body.policy ?? ""): found \(body.after ?? "") at the target where \(body.before ?? "") was written; put back"
         case "drift": return "put back \(body.detail?.count ?? 0) changes made elsewhere: \(body.before ?? "") → \(body.after ?? "")"
         default: break
         }

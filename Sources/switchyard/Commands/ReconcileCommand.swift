@@ -111,10 +111,12 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
         let revision = ManifestFiles.revision(of: manifests)
         let assumptions = try Self.assumptions(down: assumeDown, up: assumeUp, in: desired)
-        let serving = Self.servingNow(desired, live: live, assuming: assumptions)
+        let health = Self.health(live: live, assuming: assumptions)
+        let serving = Snapshot.servingDescriptions(state: desired, health: health).map { Plan.Serving(policy: $0.policy.description, answer: $0.answer) }
         let serials = Dictionary((live.zones ?? []).map { ($0.zone, $0.serial) }, uniquingKeysWith: { first, _ in first })
         var plan = Planner.plan(from: liveState, to: desired, baseGeneration: live.generation, baseRevision: revision,
                                 serving: serving, liveSerials: serials)
+        plan.targets = await TargetPlanLines.read(desired, health: health)
         plan.assumed = assumptions.map { Plan.Assumption(endpoint: "\($0.key.monitor)/\($0.key.value)", isUp: $0.state == .up) }
         switch output {
         case .text: print(PlanRenderer.text(plan, color: OutputOptions().useColor), terminator: "")
@@ -158,9 +160,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
     }
 
-    /// What each policy of `desired` would serve now, given the live health and `assuming` over it.
-    static func servingNow(_ desired: DesiredState, live: AdminAPI.State,
-                           assuming: [(key: EndpointKey, state: HealthState)] = []) -> [Plan.Serving] {
+    /// The live health, with `assuming` over it.
+    static func health(live: AdminAPI.State, assuming: [(key: EndpointKey, state: HealthState)] = []) -> HealthTable {
         var health = HealthTable()
         for endpoint in live.health {
             guard let state = HealthState(rawValue: endpoint.state) else { continue }
@@ -169,7 +170,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             }
         }
         for (key, state) in assuming { health.set(state, for: key) }
-        return Snapshot.servingDescriptions(state: desired, health: health).map { Plan.Serving(policy: $0.policy.description, answer: $0.answer) }
+        return health
     }
 }
 
