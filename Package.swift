@@ -114,7 +114,7 @@ let package = Package(
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "DNSWire", "SwitchyardTesting"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),
         .testTarget(name: "ControllerTests", dependencies: [
-            "Controller", "AdminAPI", "Authority", "Manifests", "Model", "Monitor", "Reconcile", "Store",
+            "Controller", "AdminAPI", "Authority", "Manifests", "Model", "Monitor", "Reconcile", "Store", "Targets", "DNSWire",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "ServerTests", dependencies: ["Server", "DNSWire"]),
