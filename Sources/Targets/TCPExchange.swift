@@ -19,9 +19,18 @@ enum TCPExchange {
         }
     }
 
-    /// Sends `message` to `host`:`port` and returns the reply's bytes; the whole exchange, connecting
-    /// included, is bounded by `timeout`.
+    /// Sends `message` to `host`:`port` and returns the reply's bytes; each attempt, connecting included,
+    /// is bounded by `timeout`. A connection closed by the server before the message could be written
+    /// (seen from named under load, just after it started) sent nothing, so it is tried once more.
     static func exchange(_ message: [UInt8], host: String, port: Int, group: EventLoopGroup, timeout: TimeAmount) async throws -> [UInt8] {
+        do {
+            return try await attempt(message, host: host, port: port, group: group, timeout: timeout)
+        } catch ChannelError.ioOnClosedChannel {
+            return try await attempt(message, host: host, port: port, group: group, timeout: timeout)
+        }
+    }
+
+    private static func attempt(_ message: [UInt8], host: String, port: Int, group: EventLoopGroup, timeout: TimeAmount) async throws -> [UInt8] {
         let loop = group.next()
         let answered = loop.makePromise(of: [UInt8].self)
         let channel: Channel

@@ -33,7 +33,10 @@ struct DynamicUpdateTests {
         func answer(_ name: String) throws -> [String] {
             try dig([name, "A"], port: port).answer
         }
-        let served = try waitUntil(seconds: 10) { (try? answer("www.example.test")) == ["www.example.test. 300 IN A 192.0.2.1"] }
+        let served = try waitUntil(seconds: 10) {
+            (try? answer("www.example.test")) == ["www.example.test. 300 IN A 192.0.2.1"]
+                && (try? dig(["+tcp", "www.example.test", "A"], port: port).answer.count) == 1  // TCP too, as UPDATEs go
+        }
         #expect(served, "BIND did not serve the zone: \(bind.logText)")
 
         let group = MultiThreadedEventLoopGroup.singleton

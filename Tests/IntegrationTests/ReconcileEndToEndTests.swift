@@ -241,7 +241,8 @@ struct ReconcileEveryKindTests {
         let edits = [("zones/example.com.yaml", "retry: 600", "retry: 900"), ("monitors/web.yaml", "interval: 10s", "interval: 20s"),
                      ("policies/www.yaml", "ttl: 60 ", "ttl: 90 "), ("policies/api.yaml", "answers: 1", "answers: 2"),
                      ("policies/geo.yaml", "ttl: 60", "ttl: 45"),
-                     ("notifiers/oncall.yaml", "events: [failover, failback, allDown, recovered, reconcileFailed, drift]", "events: [failover, allDown]")]
+                     ("notifiers/oncall.yaml", "events: [failover, failback, allDown, recovered, reconcileFailed, drift, targetPushed, targetFailed]",
+                      "events: [failover, allDown]")]
         for (file, old, new) in edits {
             let url = proposed.appendingPathComponent(file)
             let text = try String(contentsOf: url, encoding: .utf8)
