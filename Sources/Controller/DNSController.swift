@@ -85,7 +85,8 @@ public struct DNSController: Sendable {
         let keys = KeyringService(logger: logger)
         let transfers = TransferService(sender: NotifySender(group: group, logger: logger), keyring: keys.keyring, logger: logger)
         let targets = TargetService(group: group, keyring: keys.keyring, interval: configuration.interval,
-                                    report: { inbox.send(.target($0, $1)) }, logger: logger)
+                                    report: { inbox.send(.target($0, $1)) }, actsHere: { FleetDelivery.actsForTheFleet(live.fleet) },
+                                    logger: logger)
         let source = SourceService(
             settings: .init(paths: configuration.manifests, interval: configuration.interval,
                             git: configuration.gitSync.flatMap { mode in

@@ -12,9 +12,8 @@ struct FleetDeliveryTests {
     static let eventTime = Date(timeIntervalSince1970: 1_800_000_000)
 
     /// `peers`: each peer's state: `fresh`, `stale`, `pending` (fresh, has it pending), `delivered`.
-    static func decide(as node: String, _ peers: [String: String], secondsAfter: Double = 1, kind: String = "failover")
-        -> FleetDelivery.Decision {
-        let publication = FleetPublication(
+    static func publication(as node: String, _ peers: [String: String]) -> FleetPublication {
+        FleetPublication(
             fleet: fleet, node: node, pullInterval: .seconds(1), staleAfter: .seconds(3),
             peers: fleet.nodes.filter { $0.name != node }.map { peer in
                 let state = peers[peer.name] ?? "fresh"
@@ -22,8 +21,22 @@ struct FleetDeliveryTests {
                              delivered: state == "delivered" ? ["e1"] : [], pending: state == "pending" ? ["e1"] : [])
             },
             own: HealthTable(), ownSince: [:], probed: [], definitions: [:], evidence: [:], stale: [])
-        return FleetDelivery.decide(eventID: "e1", kind: kind, eventTime: eventTime, now: eventTime.addingTimeInterval(secondsAfter),
-                                    fleet: publication)
+    }
+
+    static func decide(as node: String, _ peers: [String: String], secondsAfter: Double = 1, kind: String = "failover")
+        -> FleetDelivery.Decision {
+        FleetDelivery.decide(eventID: "e1", kind: kind, eventTime: eventTime, now: eventTime.addingTimeInterval(secondsAfter),
+                             fleet: publication(as: node, peers))
+    }
+
+    /// Targets are pushed by one node: the first fresh one, as it would send an event.
+    @Test func oneNodeActsForTheFleet() {
+        #expect(FleetDelivery.actsForTheFleet(nil))
+        #expect(FleetDelivery.actsForTheFleet(Self.publication(as: "fra", [:])))
+        #expect(!FleetDelivery.actsForTheFleet(Self.publication(as: "iad", [:])))
+        #expect(FleetDelivery.actsForTheFleet(Self.publication(as: "iad", ["fra": "stale"])))
+        #expect(!FleetDelivery.actsForTheFleet(Self.publication(as: "sin", ["fra": "stale"])))
+        #expect(FleetDelivery.actsForTheFleet(Self.publication(as: "sin", ["fra": "stale", "iad": "stale"])))
     }
 
     @Test func theFirstFreshNodeSendsAndTheOthersWait() {

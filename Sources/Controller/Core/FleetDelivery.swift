@@ -39,4 +39,15 @@ enum FleetDelivery {
         }
         return .send
     }
+
+    /// Whether this node acts for the fleet where only one should (pushing to targets): no fleet, or no
+    /// fresh node comes before it in fleet order, as for delivering an event nobody else has.
+    static func actsForTheFleet(_ fleet: FleetPublication?) -> Bool {
+        guard let fleet else { return true }
+        for node in fleet.fleet.nodes {
+            if node.name == fleet.node { return true }
+            if fleet.peers.first(where: { $0.node.name == node.name })?.fresh == true { return false }
+        }
+        return true
+    }
 }

@@ -9,7 +9,9 @@ import Targets
 /// Keeps every target holding what its zone's policies serve (`TargetSync`). Each target has a task of
 /// its own, so a slow or dead server delays nothing else: a change is pushed at once, every RRset is
 /// read back every `interval` (and before the first push), and failures are retried with doubling waits.
-/// What each pass found goes to the control loop, which makes events and reports of it.
+/// What each pass found goes to the control loop, which makes events and reports of it. In a fleet only
+/// one node pushes: the first fresh one in fleet order (`actsHere`); the others wait, and one that takes
+/// over reads everything back first.
 final class TargetService: Service, Sendable {
     /// One target's task and what it should push next.
     private final class Worker: Sendable {
@@ -30,17 +32,20 @@ final class TargetService: Service, Sendable {
     private let interval: Duration
     private let backoff: Backoff
     private let report: @Sendable (String, TargetSync.Outcome) -> Void
+    private let actsHere: @Sendable () -> Bool
     private let logger: Logger
     private let workers = Mutex<[String: Worker]>([:])
 
     init(group: EventLoopGroup, keyring: TSIGKeyringReference, interval: Duration,
          backoff: Backoff = Backoff(first: .seconds(1), maximum: .seconds(60)),
-         report: @escaping @Sendable (String, TargetSync.Outcome) -> Void, logger: Logger) {
+         report: @escaping @Sendable (String, TargetSync.Outcome) -> Void, actsHere: @escaping @Sendable () -> Bool = { true },
+         logger: Logger) {
         self.group = group
         self.keyring = keyring
         self.interval = interval
         self.backoff = backoff
         self.report = report
+        self.actsHere = actsHere
         self.logger = logger
     }
 
@@ -82,6 +87,11 @@ final class TargetService: Service, Sendable {
         while !Task.isCancelled {
             if let sets = worker.next.withLock({ next in defer { next = nil }; return next }) {
                 await worker.sync.update(sets)
+            }
+            guard actsHere() else {
+                nextReadBack = clock.now  // whoever pushed may have written since: read first on taking over
+                await worker.wake.wait(upTo: .seconds(1))
+                continue
             }
             let readAll = clock.now >= nextReadBack
             let outcomes = await worker.sync.pass(readAll: readAll, keyring: keyring.load())
