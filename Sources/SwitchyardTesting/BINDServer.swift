@@ -44,18 +44,21 @@ public final class BINDServer: @unchecked Sendable {
     }
 
     /// Starts named as primary of `zone` from `zoneText` (master format), on `port`, taking UPDATEs signed
-    /// with `updateKey` (name, BIND algorithm name such as hmac-sha256, base64 secret) and no others.
+    /// with `updateKey` (name, BIND algorithm name such as hmac-sha256, base64 secret), or with `otherKey`
+    /// (someone else editing the zone), and no others.
     public convenience init(primaryOf zone: String, zoneText: String, port: Int,
-                            updateKey: (name: String, algorithm: String, secret: String)) throws {
-        let keyStatement = "key \"\(updateKey.name)\" { algorithm \(updateKey.algorithm); secret \"\(updateKey.secret)\"; };\n"
-        try self.init(port: port, prefix: keyStatement, options: "") { path in
+                            updateKey: (name: String, algorithm: String, secret: String),
+                            otherKey: (name: String, algorithm: String, secret: String)? = nil) throws {
+        let keys = [updateKey] + (otherKey.map { [$0] } ?? [])
+        let keyStatements = keys.map { "key \"\($0.name)\" { algorithm \($0.algorithm); secret \"\($0.secret)\"; };\n" }.joined()
+        try self.init(port: port, prefix: keyStatements, options: "") { path in
             // named writes its journal next to the zone file, so the file lives in its directory.
             try? zoneText.write(toFile: "\(path)/\(zone).db", atomically: true, encoding: .utf8)
             return """
                 zone "\(zone)" {
                     type primary;
                     file "\(path)/\(zone).db";
-                    allow-update { key "\(updateKey.name)"; };
+                    allow-update { \(keys.map { "key \"\($0.name)\";" }.joined(separator: " ")) };
                 };
                 """
         }

@@ -7,10 +7,55 @@ import Targets
 import Testing
 
 /// Failover pushed to a primary Switchyard does not run: BIND 9 holds corp.test and takes UPDATEs signed
-/// with one key; the controller probes two local HTTP endpoints and keeps BIND's answer the policy's.
+/// with our key (and edits signed with an operator's); the controller probes two local HTTP endpoints and
+/// keeps BIND's answer the policy's through failover, failback, someone else's edit, a stopped BIND and a
+/// wrong key.
 @Suite("Targets: failover pushed to BIND by RFC 2136")
 struct TargetPushTests {
     static let secret = Data("switchyard-target-test-secret-32".utf8).base64EncodedString()
+    static let operatorSecret = Data("someone-elses-key-for-this-zone!".utf8).base64EncodedString()
+    static let zoneText = """
+        $TTL 300
+        @   SOA ns1 hostmaster 1 3600 600 1209600 300
+            NS  ns1
+        ns1 A   192.0.2.53
+        app A   192.0.2.99
+        """
+
+    static func startBIND(port: Int) throws -> BINDServer {
+        try BINDServer(primaryOf: "corp.test", zoneText: zoneText, port: port, updateKey: ("switchyard", "hmac-sha256", secret),
+                       otherKey: ("operator", "hmac-sha256", operatorSecret))
+    }
+
+    /// The manifests: a Target for corp.test at `bindPort` signed with `secret`, and a failover policy on
+    /// two local HTTP endpoints on `webPort`; `extra` documents after them.
+    static func manifests(bindPort: Int, webPort: Int, extra: String = "") -> String {
+        """
+        apiVersion: switchyard.io/v1
+        kind: Target
+        metadata: {name: corp-primary}
+        spec:
+          zone: corp.test.
+          server: "127.0.0.1:\(bindPort)"
+          tsigKey: {name: switchyard, algorithm: hmac-sha256, secretFrom: "env:CORP_TSIG"}
+        ---
+        apiVersion: switchyard.io/v1
+        kind: Monitor
+        metadata: {name: web}
+        spec: {protocol: http, port: \(webPort), path: /health, interval: 1s, timeout: 500ms, failureThreshold: 2, successThreshold: 1}
+        ---
+        apiVersion: switchyard.io/v1
+        kind: FailoverPolicy
+        metadata: {name: app}
+        spec:
+          zone: corp.test
+          name: app
+          type: A
+          ttl: 30
+          monitor: web
+          tiers: [{name: primary, endpoints: [127.0.0.1]}, {name: secondary, endpoints: [127.0.0.2]}]
+        """ + extra
+    }
 
     @Test func bindFollowsFailoverAndDriftIsPutRight() async throws {
         let webPort = try freeLoopbackPort()
@@ -18,44 +63,15 @@ struct TargetPushTests {
         let secondary = try ProbePeer(.http, host: "127.0.0.2", port: webPort)
         let bindPort = try freeLoopbackPort()
         // BIND starts with an answer of its own: the first push takes it over.
-        let bind = try BINDServer(primaryOf: "corp.test", zoneText: """
-            $TTL 300
-            @   SOA ns1 hostmaster 1 3600 600 1209600 300
-                NS  ns1
-            ns1 A   192.0.2.53
-            app A   192.0.2.99
-            """, port: bindPort, updateKey: ("switchyard", "hmac-sha256", Self.secret))
+        var bind = try Self.startBIND(port: bindPort)
         defer { bind.stop() }
         func atBIND() throws -> [String] { try dig(["app.corp.test", "A"], port: bindPort).answer }
         #expect(try waitUntil(seconds: 10) { (try? atBIND()) == ["app.corp.test. 300 IN A 192.0.2.99"] }, "\(bind.logText)")
 
         let directory = try temporaryDirectory("target-push")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try """
-            apiVersion: switchyard.io/v1
-            kind: Target
-            metadata: {name: corp-primary}
-            spec:
-              zone: corp.test.
-              server: "127.0.0.1:\(bindPort)"
-              tsigKey: {name: switchyard, algorithm: hmac-sha256, secretFrom: "env:CORP_TSIG"}
-            ---
-            apiVersion: switchyard.io/v1
-            kind: Monitor
-            metadata: {name: web}
-            spec: {protocol: http, port: \(webPort), path: /health, interval: 1s, timeout: 500ms, failureThreshold: 2, successThreshold: 1}
-            ---
-            apiVersion: switchyard.io/v1
-            kind: FailoverPolicy
-            metadata: {name: app}
-            spec:
-              zone: corp.test
-              name: app
-              type: A
-              ttl: 30
-              monitor: web
-              tiers: [{name: primary, endpoints: [127.0.0.1]}, {name: secondary, endpoints: [127.0.0.2]}]
-            """.write(to: directory.appendingPathComponent("corp.yaml"), atomically: true, encoding: .utf8)
+        try Self.manifests(bindPort: bindPort, webPort: webPort)
+            .write(to: directory.appendingPathComponent("corp.yaml"), atomically: true, encoding: .utf8)
         let controller = try ControllerProcess(manifests: directory, interval: "1s", environment: ["CORP_TSIG": Self.secret])
         defer { controller.stop() }
 
@@ -89,17 +105,19 @@ struct TargetPushTests {
         let updates = journal.split(separator: "\n").filter { $0.hasPrefix("add ") && $0.split(whereSeparator: \.isWhitespace).contains("SOA") }
         #expect(updates.count == 3, "\(journal)")
 
-        // Someone edits the record at BIND: the next read-back sees it, reports drift and puts it back.
-        let keyring = TSIGKeyring(keys: [try Name("switchyard."): (.hmacSHA256, Array(Data(base64Encoded: Self.secret)!))])
-        let owner = try Name("app.corp.test.")
-        let edit = DynamicUpdate.replacing(.a, at: owner, in: try Name("corp.test."),
-                                           with: [ResourceRecord(name: owner, ttl: 30, data: .a(IPv4Address("192.0.2.77")!))],
-                                           expecting: nil, id: 7)
-        var edited = edit
-        edited.answers = []  // no prerequisite: an operator's blind edit
-        let answer = try await UpdateClient(group: MultiThreadedEventLoopGroup.singleton)
-            .send(edited, to: "127.0.0.1", port: bindPort, key: try Name("switchyard."), keyring: keyring)
-        #expect(answer == UpdateClient.Answer(rcode: .noError))
+        // Someone else edits the record at BIND with a key of their own: the next read-back (within an
+        // interval) sees it, reports drift naming the change, and puts the policy's answer back.
+        let script = directory.appendingPathComponent("edit.nsupdate")
+        try """
+            server 127.0.0.1 \(bindPort)
+            zone corp.test
+            update delete app.corp.test. A
+            update add app.corp.test. 30 A 192.0.2.77
+            send
+
+            """.write(to: script, atomically: true, encoding: .utf8)
+        let edit = try run("nsupdate", ["-v", "-y", "hmac-sha256:operator:\(Self.operatorSecret)", script.path])
+        #expect(edit.status == 0, "\(edit.output)")
         #expect(controller.waitForLog(containing: ["target drift", "wrote=127.0.0.1", "found=192.0.2.77"]), "\(controller.log)")
         #expect(try waitForBIND("127.0.0.1") != nil, "\(controller.log)")
 
@@ -123,11 +141,58 @@ struct TargetPushTests {
         #expect(controller.waitForLog(containing: ["target push failed", "target=corp-primary", "no usable answer from the target"]),
                 "\(controller.log)")
 
+        // Back (from its zone file, without our record): retried with backoff until then, the current
+        // answer is pushed once.
+        bind = try Self.startBIND(port: bindPort)
+        #expect(try waitForBIND("127.0.0.1") != nil, "\(controller.log)\n\(bind.logText)")
+        usleep(2_500_000)  // a few more passes: nothing more to push
+        let afterRestart = try bind.journal(of: "corp.test").split(separator: "\n")
+            .filter { $0.hasPrefix("add ") && $0.split(whereSeparator: \.isWhitespace).contains("SOA") }
+        #expect(afterRestart.count == 1, "\(afterRestart)")
+        #expect(controller.log.components(separatedBy: "target push failed").count - 1 == 1,
+                "each distinct failure once, however many retries:\n\(controller.log)")
+
         // Every push, the drift and the failure are events of the policy.
         let events = try ReconcileEndToEndTests.cli(["events"], controller: controller).output
         for kind in ["targetPushed", "drift", "targetFailed"] {
             #expect(events.contains(kind) && events.contains("FailoverPolicy/app"), "\(kind): \(events)")
         }
+        #expect(events.contains("found 192.0.2.77 at the target where 127.0.0.1 was written"), "\(events)")
         _ = secondary
+    }
+
+    /// A key BIND does not have: one `targetFailed` event however many passes retry it, nothing changed at
+    /// BIND, and our own zone served as ever.
+    @Test func aWrongKeyIsOneEventAndOurServingIsUnaffected() throws {
+        let webPort = try freeLoopbackPort()
+        let primary = try ProbePeer(.http, host: "127.0.0.1", port: webPort)
+        let bindPort = try freeLoopbackPort()
+        let bind = try Self.startBIND(port: bindPort)
+        defer { bind.stop() }
+        #expect(try waitUntil(seconds: 10) { (try? dig(["+tcp", "app.corp.test", "A"], port: bindPort).answer.count) == 1 }, "\(bind.logText)")
+        let directory = try temporaryDirectory("target-wrong-key")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.manifests(bindPort: bindPort, webPort: webPort, extra: """
+
+            ---
+            apiVersion: switchyard.io/v1
+            kind: Zone
+            metadata: {name: example.test}
+            spec:
+              soa: {primary: ns1, contact: hostmaster}
+              nameservers: [ns1, ns2]
+              records: [{name: www, type: A, values: [192.0.2.1]}]
+            """).write(to: directory.appendingPathComponent("corp.yaml"), atomically: true, encoding: .utf8)
+        let wrong = Data("not-the-secret-that-named-knows!".utf8).base64EncodedString()
+        let controller = try ControllerProcess(manifests: directory, interval: "1s", environment: ["CORP_TSIG": wrong])
+        defer { controller.stop() }
+
+        #expect(controller.waitForLog(containing: ["target push failed", "NOTAUTH (TSIG BADSIG)", "holds=192.0.2.99"]), "\(controller.log)")
+        usleep(4_000_000)  // several retries and read-backs
+        let events = try ReconcileEndToEndTests.cli(["events"], controller: controller).output
+        #expect(events.components(separatedBy: "targetFailed").count - 1 == 1, "\(events)")
+        #expect(try dig(["app.corp.test", "A"], port: bindPort).answer == ["app.corp.test. 300 IN A 192.0.2.99"])
+        #expect(try dig(["www.example.test", "A"], port: controller.port).answer == ["www.example.test. 3600 IN A 192.0.2.1"])
+        _ = primary
     }
 }
