@@ -14,13 +14,14 @@ DESTDIR ?=
 
 .PHONY: run test build fuzz bench install
 
-# The controller on the example manifests with the embedded defaults: DNS on 127.0.0.1:5353 (try:
-# dig @127.0.0.1 -p 5353 example.com MX), the admin API on 127.0.0.1:8053, state in .switchyard/.
+# The controller on the example manifests with the embedded defaults (DNS on 127.0.0.1:5353, try:
+# dig @127.0.0.1 -p 5353 www.example.com; the admin API on 127.0.0.1:8053; state in .switchyard/),
+# with the examples' endpoints and notifier receivers served on this machine (switchyard demo).
 run:
-	@scripts/ensure-apt-packages.sh $(BUILD_PACKAGES)
+	@scripts/ensure-apt-packages.sh $(BUILD_PACKAGES) openssl
 	swift build -c release --product switchyard
 	.build/release/switchyard validate manifests
-	.build/release/switchyard controller --manifests manifests --dns-listen 127.0.0.1:5353
+	.build/release/switchyard demo --manifests manifests
 
 # Unit and CLI tests, the manifests against their JSON Schemas and `switchyard validate`, then fuzz runs
 # of the wire parser and of whole queries that must find nothing. The test runner goes last so its summary closes the output.

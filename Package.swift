@@ -85,8 +85,13 @@ let package = Package(
         // Only `switchyard controller` reaches into Controller (to run one); every other command talks
         // to a controller through AdminAPI.
         .executableTarget(name: "switchyard", dependencies: [
-            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "AdminAPI", "Server", "Targets", "Controller",
+            "DNSWire", "Model", "Manifests", "Reconcile", "Authority", "AdminAPI", "Server", "Targets", "Controller", "Notify",
             .product(name: "NIOPosix", package: "swift-nio"),
+            // `switchyard demo`'s endpoints and webhook receiver.
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A daemon a test runs in a temporary directory of its own, standard output and error going to a log
-/// file there; `stop()` ends it and removes the directory.
+/// A daemon a test runs in a temporary directory of its own (its working directory), standard output and
+/// error going to a log file there; `stop()` ends it and removes the directory.
 final class LoggedProcess: @unchecked Sendable {
     let directory: URL
     private let process = Process()
@@ -15,6 +15,7 @@ final class LoggedProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.currentDirectoryURL = directory
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

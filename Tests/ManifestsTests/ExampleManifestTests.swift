@@ -10,10 +10,10 @@ struct ExampleManifestTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    func compileExamples() throws -> DesiredState {
-        let (sources, problems) = ManifestFiles.read([Self.root.appendingPathComponent("manifests").path])
+    func compileExamples(_ directory: String = "manifests", files: Int = 9) throws -> DesiredState {
+        let (sources, problems) = ManifestFiles.read([Self.root.appendingPathComponent(directory).path])
         #expect(problems.isEmpty)
-        #expect(sources.count == 10)
+        #expect(sources.count == files)
         let result = ManifestCompiler.compile(sources)
         #expect(result.diagnostics.map(\.description) == [])
         return try #require(result.state)
@@ -26,10 +26,7 @@ struct ExampleManifestTests {
         #expect(zone.soa.contact.description == "hostmaster.example.com.")
         #expect(zone.soa.negativeTTL == 300)
         #expect(zone.nameservers.map(\.description) == ["ns1.example.com.", "ns2.example.com."])
-        // A key given by name alone: HMAC-SHA256, its secret in SWITCHYARD_TSIG_XFR.
-        let xfr = TSIGKey(name: try Name("xfr."), algorithm: .hmacSHA256, secret: .environment("SWITCHYARD_TSIG_XFR"))
-        #expect(zone.secondaries == [Secondary(address: IPAddress("127.0.0.1")!, port: 5301, tsigKey: xfr),
-                                     Secondary(address: IPAddress("::1")!, port: 5302)])
+        #expect(zone.secondaries.isEmpty, "the demo has no secondaries; examples/secondaries has")
         let records = Dictionary(uniqueKeysWithValues: zone.records.map { ("\($0.owner.relativeDescription(to: zone.origin)) \($0.type)", $0) })
         #expect(records["@ MX"]?.data.map(\.description) == ["10 mail1.example.com.", "20 mail2.example.com."])
         // A TXT value is one text, semicolons and spaces included, not zone-file tokens.
@@ -43,12 +40,17 @@ struct ExampleManifestTests {
         #expect(zone.records.count == 10)
     }
 
-    @Test func catalog() throws {
-        let state = try compileExamples()
+    @Test func secondariesAndCatalog() throws {
+        let state = try compileExamples("examples/secondaries", files: 2)
+        let zone = try #require(state.zones.first)
+        // A key given by name alone: HMAC-SHA256, its secret in SWITCHYARD_TSIG_XFR.
+        let xfr = TSIGKey(name: try Name("xfr."), algorithm: .hmacSHA256, secret: .environment("SWITCHYARD_TSIG_XFR"))
+        #expect(zone.secondaries == [Secondary(address: IPAddress("127.0.0.1")!, port: 5301, tsigKey: xfr),
+                                     Secondary(address: IPAddress("::1")!, port: 5302)])
         let catalog = try #require(state.catalogs.first)
         #expect(state.catalogs.count == 1)
         #expect(catalog.origin == (try Name("catalog.switchyard.invalid.")))
-        #expect(catalog.members == .all && catalog.memberZones(of: state.zones).map(\.name) == ["example.com"])
+        #expect(catalog.members == .all && catalog.memberZones(of: state.zones).map(\.name) == ["example.net"])
         #expect(catalog.secondaries.map(\.description) == ["127.0.0.1:5301 key xfr. (hmac-sha256, env:SWITCHYARD_TSIG_XFR)"])
     }
 
@@ -60,6 +62,7 @@ struct ExampleManifestTests {
         #expect(web.host == "www.example.com")
         #expect(web.expectStatus == [.range(2)])
         #expect(web.interval == .seconds(10) && web.timeout == .seconds(2))
+        #expect(web.port == 8443 && web.caFile == ".switchyard/demo/ca.pem")
         #expect(state.monitors.first { $0.name == "api" }?.expectStatus == [.code(200), .code(204)])
         #expect(state.monitors.first { $0.name == "echo" }?.send == Array("ping".utf8))
         #expect(state.monitors.first { $0.name == "smtp" }?.port == 25)

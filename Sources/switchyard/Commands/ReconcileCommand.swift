@@ -147,17 +147,23 @@ struct ReconcileCommand: AsyncParsableCommand {
     /// The endpoints named by `--assume-down` and `--assume-up`, each checked against the monitored
     /// endpoints of `desired`; a name that is not one of them is a usage error listing some that are.
     static func assumptions(down: [String], up: [String], in desired: DesiredState) throws -> [(key: EndpointKey, state: HealthState)] {
-        let known = desired.monitoredEndpoints
-        return try (down.map { ($0, HealthState.down) } + up.map { ($0, HealthState.up) }).map { text, state in
-            let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let value = EndpointValue(text: parts[1]),
-                  let key = known.first(where: { $0.monitor == parts[0] && $0.value == value }) else {
-                let examples = known.prefix(6).map { "\($0.monitor)/\($0.value)" }.joined(separator: ", ")
-                throw ValidationError("--assume-\(state == .up ? "up" : "down") \"\(text)\" is not a monitored endpoint of these manifests; "
-                                      + (known.isEmpty ? "they monitor none" : "expected MONITOR/ENDPOINT such as \(examples)"))
-            }
-            return (key, state)
+        try (down.map { ($0, HealthState.down) } + up.map { ($0, HealthState.up) }).map { text, state in
+            (try endpointKey(text, in: desired, named: "--assume-\(state == .up ? "up" : "down") \"\(text)\""), state)
         }
+    }
+
+    /// The monitored endpoint `text` (MONITOR/ENDPOINT) names in `desired`; otherwise a usage error that
+    /// starts with `named` and lists some that are.
+    static func endpointKey(_ text: String, in desired: DesiredState, named: String) throws -> EndpointKey {
+        let known = desired.monitoredEndpoints
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let value = EndpointValue(text: parts[1]),
+              let key = known.first(where: { $0.monitor == parts[0] && $0.value == value }) else {
+            let examples = known.prefix(6).map { "\($0.monitor)/\($0.value)" }.joined(separator: ", ")
+            throw ValidationError("\(named) is not a monitored endpoint of these manifests; "
+                                  + (known.isEmpty ? "they monitor none" : "expected MONITOR/ENDPOINT such as \(examples)"))
+        }
+        return key
     }
 
     /// The live health, with `assuming` over it.
