@@ -56,6 +56,19 @@ public enum AdminAPI {
         }
     }
 
+    /// One change of an endpoint's state.
+    public struct StateChange: Codable, Sendable, Equatable {
+        public var time: String
+        public var from: String
+        public var to: String
+
+        public init(time: String, from: String, to: String) {
+            self.time = time
+            self.from = from
+            self.to = to
+        }
+    }
+
     public struct EndpointHealth: Codable, Sendable {
         public var monitor: String
         public var endpoint: String
@@ -67,9 +80,12 @@ public enum AdminAPI {
         public var stale: Bool?
         /// In a fleet: every location's own verdict, in fleet order.
         public var locations: [LocationHealth]?
+        /// The last few changes of `state` since the controller started, oldest first.
+        public var history: [StateChange]?
 
         public init(monitor: String, endpoint: String, state: String, since: String?, lastResult: String?, stale: Bool? = nil,
-                    locations: [LocationHealth]? = nil) {
+                    locations: [LocationHealth]? = nil, history: [StateChange]? = nil) {
+            self.history = history
             self.monitor = monitor
             self.endpoint = endpoint
             self.state = state
@@ -194,10 +210,13 @@ public enum AdminAPI {
         /// `Kind/name`.
         public var policy: String
         public var answer: String
+        /// Why, in a few words: the tier and why it serves, how many endpoints are healthy, the failsafe.
+        public var reason: String?
 
-        public init(policy: String, answer: String) {
+        public init(policy: String, answer: String, reason: String? = nil) {
             self.policy = policy
             self.answer = answer
+            self.reason = reason
         }
     }
 

@@ -28,9 +28,18 @@ final class LiveView: Sendable {
     private let published = Mutex(Published())
     private let lastResults = Mutex<[EndpointKey: ProbeResult]>([:])
     private let versions = Mutex(VerdictVersions())
+    /// Each endpoint's last few changes of (effective) state, for the status page.
+    private let changes = Mutex<[EndpointKey: [AdminAPI.StateChange]]>([:])
+    static let historyLength = 6
 
     func publish(_ change: (inout Published) -> Void) { published.withLock { change(&$0) } }
     func record(_ result: ProbeResult, for key: EndpointKey) { lastResults.withLock { $0[key] = result } }
+    func record(_ change: HealthChange) {
+        changes.withLock { changes in
+            let entry = AdminAPI.StateChange(time: change.time.iso8601, from: change.from.rawValue, to: change.to.rawValue)
+            changes[change.endpoint] = Array(((changes[change.endpoint] ?? []) + [entry]).suffix(Self.historyLength))
+        }
+    }
     var generation: Int { published.withLock { $0.generation } }
     var digest: Int? { published.withLock { $0.digest } }
     var notifiers: [String: Notifier] { published.withLock { $0.notifiers } }
@@ -41,6 +50,7 @@ final class LiveView: Sendable {
     func state(sources: [SourceFile] = []) -> AdminAPI.State {
         let now = published.withLock { $0 }
         let results = lastResults.withLock { $0 }
+        let history = changes.withLock { $0 }
         let fleet = now.fleet
         let health = now.targets.map { key in
             AdminAPI.EndpointHealth(monitor: key.monitor, endpoint: key.value.description,
@@ -54,7 +64,7 @@ final class LiveView: Sendable {
                                                                     lastResult: (verdict.location == fleet.node ? results[key] : verdict.result)?.description,
                                                                     fresh: verdict.fresh, sameDefinition: verdict.sameDefinition)
                                         }
-                                    })
+                                    }, history: history[key])
         }
         let peers = fleet?.peers.map { peer in
             AdminAPI.Peer(node: peer.node.name, fresh: peer.fresh, lastPull: peer.lastPull?.iso8601, error: peer.error,

@@ -137,8 +137,11 @@ final class ControlLoop: Service, Sendable {
 
     /// What readers see: the admin API, the source service's digest, the metrics.
     private func publish(_ core: ControlCore, servingChanged: Bool) {
+        let reasons = servingChanged ? core.snapshot.servingReasons(state: core.live.desired) : [:]
         let serving = servingChanged
-            ? core.snapshot.servingDescriptions(state: core.live.desired).map { AdminAPI.Serving(policy: $0.policy.description, answer: $0.answer) }
+            ? core.snapshot.servingDescriptions(state: core.live.desired).map {
+                AdminAPI.Serving(policy: $0.policy.description, answer: $0.answer, reason: reasons[$0.policy])
+            }
             : nil
         let lastError = core.lastError.map { AdminAPI.ReconcileError(time: $0.since.iso8601, error: $0.error, detail: $0.detail) }
         let zones = servingChanged
@@ -205,6 +208,7 @@ final class ControlLoop: Service, Sendable {
         case .warnings(let warnings):
             for warning in warnings { logger.warning("\(warning)") }
         case .health(let change):
+            services.live.record(change)
             logger.info(change.locations.isEmpty ? "endpoint health" : "endpoint health (fleet quorum)", metadata: change.logMetadata)
         case .verdict(let change):
             logger.info("endpoint verdict here", metadata: change.logMetadata)
