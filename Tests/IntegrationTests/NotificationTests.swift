@@ -83,8 +83,8 @@ struct NotificationTests {
         let (page, _) = try await URLSession.shared.data(from: URL(string: controller.adminURL + "/")!)
         let html = String(decoding: page, as: UTF8.self)
         #expect(html.contains("<meta http-equiv=\"refresh\""))
-        #expect(html.contains("<td>summary</td>") && html.contains("hook/webhook delivered"), "\(html)")
-        #expect(html.components(separatedBy: "<td>failover</td>").count + html.components(separatedBy: "<td>failback</td>").count - 2 >= 8,
+        #expect(html.contains("<td data-label=\"kind\">summary</td>") && html.contains("hook/webhook delivered"), "\(html)")
+        #expect(html.components(separatedBy: "\"kind\">failover</td>").count + html.components(separatedBy: "\"kind\">failback</td>").count - 2 >= 8,
                 "every flip is on the page: \(html)")
     }
 
