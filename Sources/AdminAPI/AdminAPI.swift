@@ -24,10 +24,13 @@ public enum AdminAPI {
         /// In a fleet: this node's name and its peers.
         public var node: String?
         public var peers: [Peer]?
+        /// Each RRset pushed to a Target: what it should hold now and what the last push or read found.
+        public var targets: [TargetRRset]?
 
         public init(generation: Int, revision: String?, appliedAt: String?, checksum: String?, sources: [SourceFile],
                     health: [EndpointHealth], serving: [Serving], lastError: ReconcileError?, zones: [ZoneSerial] = [],
-                    node: String? = nil, peers: [Peer]? = nil) {
+                    node: String? = nil, peers: [Peer]? = nil, targets: [TargetRRset]? = nil) {
+            self.targets = targets
             self.generation = generation
             self.revision = revision
             self.appliedAt = appliedAt
@@ -39,6 +42,32 @@ public enum AdminAPI {
             self.zones = zones
             self.node = node
             self.peers = peers
+        }
+    }
+
+    /// One RRset a policy pushes to a Target (a DNS server we do not run).
+    public struct TargetRRset: Codable, Sendable, Equatable {
+        /// `Target/name`.
+        public var target: String
+        public var server: String
+        public var policy: String
+        /// `owner TYPE`.
+        public var rrset: String
+        /// What the target should hold now (the policy's answer), in presentation form.
+        public var holds: String
+        /// The last thing a push or read-back found, with its time; nil before the first.
+        public var last: String?
+        /// The last attempt failed and is being retried.
+        public var failing: Bool
+
+        public init(target: String, server: String, policy: String, rrset: String, holds: String, last: String?, failing: Bool) {
+            self.target = target
+            self.server = server
+            self.policy = policy
+            self.rrset = rrset
+            self.holds = holds
+            self.last = last
+            self.failing = failing
         }
     }
 

@@ -2,6 +2,7 @@ import AdminAPI
 import Foundation
 import Model
 import Synchronization
+import Targets
 
 /// What the controller is doing now, for readers on other threads (the admin API, the source service):
 /// the control loop publishes after every step that changed something; probes publish their results as
@@ -28,12 +29,39 @@ final class LiveView: Sendable {
     private let published = Mutex(Published())
     private let lastResults = Mutex<[EndpointKey: ProbeResult]>([:])
     private let versions = Mutex(VerdictVersions())
+    /// Each pushed RRset: its target, what it should hold, and the last outcome (time and line, failing).
+    private let pushed = Mutex<[TargetRecordSet.Key: (target: Target, set: TargetRecordSet, last: String?, failing: Bool)]>([:])
     /// Each endpoint's last few changes of (effective) state, for the status page.
     private let changes = Mutex<[EndpointKey: [AdminAPI.StateChange]]>([:])
     static let historyLength = 6
 
     func publish(_ change: (inout Published) -> Void) { published.withLock { change(&$0) } }
     func record(_ result: ProbeResult, for key: EndpointKey) { lastResults.withLock { $0[key] = result } }
+    /// What every target should hold now (after each snapshot); what is no longer pushed is forgotten.
+    func pushing(_ targets: [Target], _ sets: [TargetRecordSet]) {
+        let byName = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        pushed.withLock { pushed in
+            var next: [TargetRecordSet.Key: (target: Target, set: TargetRecordSet, last: String?, failing: Bool)] = [:]
+            for set in sets {
+                guard let target = byName[set.target] else { continue }
+                let earlier = pushed[set.key]
+                next[set.key] = (target, set, earlier?.last, earlier?.failing ?? false)
+            }
+            pushed = next
+        }
+    }
+
+    /// A target's outcome for one RRset, at `time`.
+    func record(_ outcome: TargetSync.Outcome, at time: Timestamp) {
+        let failing = if case .failed = outcome { true } else { false }
+        pushed.withLock { pushed in
+            guard var entry = pushed[outcome.set.key] else { return }
+            entry.last = "\(time.iso8601) \(outcome.label)"
+            entry.failing = failing
+            pushed[outcome.set.key] = entry
+        }
+    }
+
     func record(_ change: HealthChange) {
         changes.withLock { changes in
             let entry = AdminAPI.StateChange(time: change.time.iso8601, from: change.from.rawValue, to: change.to.rawValue)
@@ -70,9 +98,14 @@ final class LiveView: Sendable {
             AdminAPI.Peer(node: peer.node.name, fresh: peer.fresh, lastPull: peer.lastPull?.iso8601, error: peer.error,
                           revision: peer.revision, generation: peer.generation)
         }
+        let targets = pushed.withLock { $0 }.sorted { $0.key < $1.key }.map { _, entry in
+            AdminAPI.TargetRRset(target: "Target/\(entry.target.name)", server: entry.target.server, policy: entry.set.policy.description,
+                                 rrset: "\(entry.set.owner) \(entry.set.type)", holds: TargetRecordSet.describe(entry.set.data),
+                                 last: entry.last, failing: entry.failing)
+        }
         return AdminAPI.State(generation: now.generation, revision: now.revision, appliedAt: now.appliedAt?.iso8601,
                               checksum: now.checksum, sources: sources, health: health, serving: now.serving, lastError: now.lastError,
-                              zones: now.zones, node: fleet?.node, peers: peers)
+                              zones: now.zones, node: fleet?.node, peers: peers, targets: targets.isEmpty ? nil : targets)
     }
 }
 

@@ -88,6 +88,10 @@ struct TargetPushTests {
         #expect(controller.waitForLog(containing: ["pushed to target", "target=corp-primary", "before=192.0.2.99", "pushed=127.0.0.1",
                                                    "answers=127.0.0.1"]), "\(controller.log)")
         #expect(controller.waitForLog(containing: ["endpoint health", "endpoint=127.0.0.1", "to=up"]), "\(controller.log)")
+        // The status page lists the pushed RRset with what it should hold and the last push.
+        let page = try run("curl", ["-s", controller.adminURL + "/"]).output
+        #expect(page.contains("Pushed to targets") && page.contains("Target/corp-primary at 127.0.0.1:\(bindPort)")
+                && page.contains("pushed app.corp.test. A: 192.0.2.99 → 127.0.0.1"), "\(page)")
 
         // Down: BIND answers the secondary after the monitor's verdict (1 s × 2 failures) and one push.
         primary.stop()

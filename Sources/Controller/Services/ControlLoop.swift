@@ -94,6 +94,7 @@ final class ControlLoop: Service, Sendable {
                 served = true
             case .push(let targets, let sets):
                 services.targets.update(targets, sets)
+                services.live.pushing(targets, sets)
             case .probe(let targets, let known):
                 services.monitor.update(targets, knownHealth: known)
             case .record(let record):
@@ -223,6 +224,7 @@ final class ControlLoop: Service, Sendable {
         case .summary(let policy, let covering):
             logger.notice("flapping summary", metadata: ["policy": "\(policy)", "held": "\(covering)"])
         case .target(let target, let outcome):
+            services.live.record(outcome, at: Timestamp(date: Date()))
             let metadata: Logger.Metadata = ["target": "\(target)", "policy": "\(outcome.set.policy)",
                                              "rrset": "\(outcome.set.owner) \(outcome.set.type)"]
             switch outcome {

@@ -47,8 +47,18 @@ enum StatusPage {
             html += "<tr>" + cell("policy", escape(serving.policy)) + cell("serves now", escape(serving.answer))
                 + cell("why", escape(serving.reason ?? ""), class: "why") + "</tr>"
         }
+        html += "</table>"
+        if let targets = state.targets, !targets.isEmpty {
+            html += "<h2>Pushed to targets</h2><table><tr><th>target</th><th>RRset</th><th>policy</th><th>should hold</th><th>last push or read</th></tr>"
+            for target in targets {
+                html += "<tr>" + cell("target", escape("\(target.target) at \(target.server)")) + cell("RRset", escape(target.rrset))
+                    + cell("policy", escape(target.policy)) + cell("should hold", escape(target.holds))
+                    + cell("last push or read", escape(target.last ?? "none yet"), class: target.failing ? "failed" : nil) + "</tr>"
+            }
+            html += "</table>"
+        }
         let fleet = state.node != nil
-        html += "</table><h2>Endpoints</h2><table><tr><th>monitor</th><th>endpoint</th><th>state</th><th>since</th><th>last probe</th><th>recent changes</th>"
+        html += "<h2>Endpoints</h2><table><tr><th>monitor</th><th>endpoint</th><th>state</th><th>since</th><th>last probe</th><th>recent changes</th>"
             + (fleet ? "<th>locations</th>" : "") + "</tr>"
         for endpoint in state.health {
             let label = endpoint.state + (endpoint.stale == true ? " (held)" : "")
