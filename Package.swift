@@ -129,6 +129,7 @@ let package = Package(
         .testTarget(name: "IntegrationTests", dependencies: [
             "AdminAPI", "DNSWire", "Model", "Manifests", "Authority", "Notify", "Server", "Targets", "SwitchyardTesting",
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CYAML", "CMaxMindDB"]),
