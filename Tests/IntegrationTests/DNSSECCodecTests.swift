@@ -46,7 +46,8 @@ struct DNSSECCodecTests {
             *.wild  A   192.0.2.9
             """.write(to: unsigned, atomically: true, encoding: .utf8)
         let signed = directory.appendingPathComponent("example.test.signed")
-        let signing = try run("dnssec-signzone", ["-S", "-z", "-K", directory.path, "-o", "example.test", "-f", signed.path, unsigned.path])
+        let signing = try run("dnssec-signzone", ["-S", "-z", "-K", directory.path, "-d", directory.path, "-o", "example.test", "-f", signed.path,
+                                                  unsigned.path])  // -d: its dsset file goes there too, not into the working directory
         #expect(signing.status == 0, "\(signing.output)")
         let bind = try BINDServer(primaryOf: "example.test", zoneText: try String(contentsOf: signed, encoding: .utf8), port: try freeLoopbackPort(),
                                   updateKey: ("unused", "hmac-sha256", Data("unused-unused-unused-unused-0032".utf8).base64EncodedString()))
