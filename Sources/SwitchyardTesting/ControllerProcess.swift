@@ -33,7 +33,7 @@ public final class ControllerProcess: @unchecked Sendable {
         logPipe = Pipe()
         process.standardOutput = out
         process.standardError = logPipe
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = childEnvironment.merging(environment) { $1 }
         // Read the log as it comes: a full pipe would block the controller.
         logPipe.fileHandleForReading.readabilityHandler = { [collected] handle in collected.append(handle.availableData) }
         try process.run()

@@ -5,6 +5,7 @@ func startReadyProcess(_ executable: String, _ arguments: [String]) throws -> Pr
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : "/usr/bin/env")
     process.arguments = executable.hasPrefix("/") ? arguments : [executable] + arguments
+    process.environment = childEnvironment
     let out = Pipe()
     process.standardOutput = out
     process.standardError = FileHandle.standardError
