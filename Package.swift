@@ -41,6 +41,8 @@ let package = Package(
         ], exclude: ["README.md"]),
         .target(name: "Authority", dependencies: [
             "DNSWire", "Model", "CMaxMindDB", .product(name: "Atomics", package: "swift-atomics"),
+            // DNSSEC signing: computation only; keys and the clock come in from the controller.
+            .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["README.md"]),
         .target(name: "Monitor", dependencies: [
             "CCurl", "DNSWire", "Model", .product(name: "HeapModule", package: "swift-collections"),

@@ -77,11 +77,31 @@ public enum AdminAPI {
         public var serial: UInt32
         /// How many versions back IXFR reaches.
         public var journal: Int
+        /// For a signed zone: its key as the parent needs it.
+        public var dnssec: ZoneKey?
 
-        public init(zone: String, serial: UInt32, journal: Int) {
+        public init(zone: String, serial: UInt32, journal: Int, dnssec: ZoneKey? = nil) {
             self.zone = zone
             self.serial = serial
             self.journal = journal
+            self.dnssec = dnssec
+        }
+    }
+
+    /// A signed zone's key, public parts only, in presentation form.
+    public struct ZoneKey: Codable, Sendable, Equatable {
+        public var keyTag: Int
+        public var algorithm: Int
+        /// `example.com. 3600 IN DNSKEY 257 3 13 …`.
+        public var dnskey: String
+        /// `example.com. 3600 IN DS 12345 13 2 …` (SHA-256), for the parent.
+        public var ds: String
+
+        public init(keyTag: Int, algorithm: Int, dnskey: String, ds: String) {
+            self.keyTag = keyTag
+            self.algorithm = algorithm
+            self.dnskey = dnskey
+            self.ds = ds
         }
     }
 

@@ -87,6 +87,11 @@ public enum Authority {
             return (response, client.cookie == nil, nil, nil)
         }
         let question = query.questions[0]
+        // RFC 9824 §3.5: NXNAME is a meta-type for NSEC bitmaps, never a question.
+        guard question.type != .nxname else {
+            response.rcode = .formatError
+            return (response, client.cookie == nil, nil, nil)
+        }
         guard question.rrClass == .internet || question.rrClass == .any, question.type != .axfr, question.type != .ixfr,
               let zone = snapshot.zone(for: question.name) else {
             response.rcode = .refused
@@ -95,8 +100,17 @@ public enum Authority {
         // A source prefix of 0 says nothing of where the client is (RFC 7871 §7.1.2): the default answer,
         // scope 0, never the resolver's own address.
         let location = subnet.map { $0.sourcePrefixLength == 0 ? nil : $0.address } ?? client.address
-        var lookup = Lookup(snapshot: snapshot, location: location, forced: forced)
+        let dnssecOK = query.edns?.isDNSSECOK == true
+        var lookup = Lookup(snapshot: snapshot, location: location, forced: forced, dnssecOK: dnssecOK)
         lookup.resolve(question.name, question.type, in: zone, random: &random)
+        if dnssecOK, snapshot.hasSignedZones, !lookup.addSignatures(compactAnswersOK: query.edns?.isCompactAnswersOK == true) {
+            // The signature budget of this second is spent: a resolver tries again (or another server).
+            response.rcode = .serverFailure
+            return (response, false, lookup.policyCounter, nil)
+        }
+        if dnssecOK, lookup.denial?.zone.signer != nil, query.edns?.isCompactAnswersOK == true {
+            response.edns?.otherFlags |= EDNS.compactAnswersOK
+        }
         response.header.isAuthoritative = lookup.isAuthoritative
         response.rcode = lookup.rcode
         response.answers = lookup.answers

@@ -23,9 +23,14 @@ struct Lookup {
     var choice: (policy: ServedPolicy, choice: AnswerChoice?)? = nil
     /// A choice to make again instead of drawing one: a packet cache rendering the response for it.
     let forced: AnswerChoice?
+    /// What was not found, for a signed answer's denial of existence.
+    var denial: Denial? = nil
+    /// The query set DO: referrals from signed zones carry DS.
+    let dnssecOK: Bool
 
-    init(snapshot: Snapshot, location: IPAddress? = nil, forced: AnswerChoice? = nil) {
+    init(snapshot: Snapshot, location: IPAddress? = nil, forced: AnswerChoice? = nil, dnssecOK: Bool = false) {
         self.snapshot = snapshot
+        self.dnssecOK = dnssecOK
         self.location = location
         self.forced = forced
     }
@@ -37,7 +42,7 @@ struct Lookup {
         for step in 0...Authority.maxCNAMEChain {
             // Below a zone cut the data is not ours: refer, unless already answering (then stop there).
             if let cut = zone.delegation(covering: name), !(type == .ds && cut.owner == name) {
-                if step == 0 { refer(to: cut.owner, cut.node) }
+                if step == 0 { refer(to: cut.owner, cut.node, in: zone) }
                 return
             }
             if let policy = zone.policies[name], policy.answers(type) {
@@ -45,17 +50,17 @@ struct Lookup {
                 switch policy.type {
                 case .a, .aaaa:
                     let records = values.answer.compactMap { addressRecord($0, owner: name, ttl: values.ttl) }
-                    if records.isEmpty { authority = [negativeSOA(zone, within: values.ttl)] } else { answers += records }
+                    if records.isEmpty { deny(type, at: name, in: zone, within: values.ttl) } else { answers += records }
                     return
                 case .alias:
                     // The target's addresses under this name (in-zone targets only, for now).
                     let wanted: [RRType] = type == .any ? [.a, .aaaa] : [type]
                     let records = values.answer.first.map { aliasRecords(target: $0, types: wanted, owner: name, ttl: values.ttl) } ?? []
-                    if records.isEmpty { authority = [negativeSOA(zone, within: values.ttl)] } else { answers += records }
+                    if records.isEmpty { deny(type, at: name, in: zone, within: values.ttl) } else { answers += records }
                     return
                 case .cname:
                     guard case .target(let target)? = values.answer.first else {
-                        authority = [negativeSOA(zone, within: values.ttl)]
+                        deny(type, at: name, in: zone, within: values.ttl)
                         return
                     }
                     answers.append(ResourceRecord(name: name, ttl: values.ttl, data: .cname(target)))
@@ -74,6 +79,7 @@ struct Lookup {
             } else {
                 rcode = .nameError
                 authority = [zone.negativeSOA]
+                denial = Denial(owner: name, zone: zone, types: nil)
                 return
             }
             // CNAME: answer it and follow it, unless the CNAME itself (or ANY) was asked for. Wildcard
@@ -92,12 +98,12 @@ struct Lookup {
                 if let first = node.rrsets.first {  // sorted by type
                     answers += first.records(owner: name)
                 } else {
-                    authority = [zone.negativeSOA]
+                    deny(type, at: name, in: zone)
                 }
                 return
             }
             guard let rrset = node.rrset(type) else {
-                authority = [zone.negativeSOA]  // NODATA
+                deny(type, at: name, in: zone, node: node)  // NODATA
                 return
             }
             // Most answers are one RRset: take its array rather than copying it into an empty one.
@@ -109,6 +115,22 @@ struct Lookup {
             addTargetAddresses(of: rrset.data)
             return
         }
+    }
+
+    /// NODATA for `type` at `name`: the SOA (no longer cached than `ttl`, a policy's), and what the name
+    /// does hold for a signed answer's NSEC: its static types (a wildcard's, when `node` is one) and
+    /// what an address or ALIAS policy there serves, never `type` (nor a CNAME policy, which answered
+    /// nothing).
+    private mutating func deny(_ type: RRType, at name: Name, in zone: ZoneData, node: Node? = nil, within ttl: UInt32? = nil) {
+        authority = [ttl.map { negativeSOA(zone, within: $0) } ?? zone.negativeSOA]
+        var types = (node ?? zone.node(name))?.rrsets.map(\.type) ?? []
+        switch zone.policies[name]?.type {
+        case .a?: types.append(.a)
+        case .aaaa?: types.append(.aaaa)
+        case .alias?: types += [.a, .aaaa]
+        case .cname?, nil: break
+        }
+        denial = Denial(owner: name, zone: zone, types: types.filter { $0 != type })
     }
 
     /// The SOA of a negative answer at a policy's name: no longer cached than the policy's own answer
@@ -188,10 +210,17 @@ struct Lookup {
 
     /// A referral (RFC 1034 §4.3.2 step 3b): not authoritative, the cut's NS in authority, and the
     /// addresses of its name servers that we hold (glue) in additional.
-    private mutating func refer(to cut: Name, _ node: Node) {
+    private mutating func refer(to cut: Name, _ node: Node, in zone: ZoneData) {
         isAuthoritative = false
         guard let ns = node.rrset(.ns) else { return }
         authority = ns.records(owner: cut)
+        // A signed referral carries the child's DS (RFC 4035 §3.1.4), or proves it has none: our NSEC at
+        // the cut, with NS and no DS.
+        if let ds = node.rrset(.ds), dnssecOK, zone.signer != nil {
+            authority += ds.records(owner: cut)
+        } else if node.rrset(.ds) == nil {
+            denial = Denial(owner: cut, zone: zone, types: node.rrsets.map(\.type))
+        }
         addTargetAddresses(of: ns.data)
     }
 

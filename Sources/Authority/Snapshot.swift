@@ -14,6 +14,8 @@ public final class Snapshot: Sendable {
     /// What each target (a server we do not run) should hold for the policies of its zone, evaluated
     /// with the same health as the zones served here.
     public let targetRecordSets: [TargetRecordSet]
+    /// Some zone is signed: DO queries need their signatures added.
+    public let hasSignedZones: Bool
 
     public static let empty = Snapshot(zones: [], failoverMemory: [:], geoip: nil)
 
@@ -23,6 +25,7 @@ public final class Snapshot: Sendable {
         self.failoverMemory = failoverMemory
         self.geoip = geoip
         self.targetRecordSets = targetRecordSets
+        hasSignedZones = zones.contains { $0.signer != nil }
     }
 
     /// What a build needs besides the config and health: how secondaries' host names resolved, how much
@@ -31,12 +34,20 @@ public final class Snapshot: Sendable {
         public var hostAddresses: [String: [IPAddress]]
         public var journal: JournalLimits
         public var restored: [Name: StoredZoneVersion]
+        /// The key of each signed zone, by origin, and the cache their signatures are kept in. A zone
+        /// whose manifest asks for signing but has no key here is served unsigned: the controller loads
+        /// every key before it applies a config.
+        public var signingKeys: [Name: ZoneSigningKey]
+        public var signatures: SignatureCache?
 
         public init(hostAddresses: [String: [IPAddress]] = [:], journal: JournalLimits = JournalLimits(),
-                    restored: [Name: StoredZoneVersion] = [:]) {
+                    restored: [Name: StoredZoneVersion] = [:], signingKeys: [Name: ZoneSigningKey] = [:],
+                    signatures: SignatureCache? = nil) {
             self.hostAddresses = hostAddresses
             self.journal = journal
             self.restored = restored
+            self.signingKeys = signingKeys
+            self.signatures = signatures
         }
     }
 
@@ -75,12 +86,16 @@ public final class Snapshot: Sendable {
             let earlier = previous?.zones[zone.origin]
             let version = ZoneVersioning.next(after: earlier, content: content, policyRecords: policyRecords,
                                               restored: options.restored[zone.origin], now: now, limits: options.journal)
+            var signer: ZoneSigner? = nil
+            if zone.dnssec != nil, let key = options.signingKeys[zone.origin], let cache = options.signatures {
+                signer = ZoneSigner(key: key, origin: zone.origin, cache: cache)
+            }
             if let earlier, earlier.content === content, earlier.serial == version.serial, earlier.policies == policies,
-               earlier.secondaries == secondaries {
+               earlier.secondaries == secondaries, earlier.signer?.key.dnskey == signer?.key.dnskey {
                 built.append(earlier)
             } else {
                 built.append(ZoneData(content: content, policies: policies, policyRecords: policyRecords, serial: version.serial,
-                                      journal: version.journal, digest: version.digest, secondaries: secondaries))
+                                      journal: version.journal, digest: version.digest, secondaries: secondaries, signer: signer))
             }
         }
         return Snapshot(zones: built, failoverMemory: remembered, geoip: geoip,

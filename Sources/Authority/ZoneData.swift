@@ -83,13 +83,16 @@ public final class ZoneData: Sendable {
     public let digest: ZoneDigest
     /// Octets the whole zone takes in a transfer, uncompressed.
     public let transferBytes: Int
+    /// Signs answers to DO queries; nil for a zone not signed.
+    public let signer: ZoneSigner?
 
     var model: Zone { content.model }
     var hasDelegations: Bool { content.hasDelegations }
     var hasWildcards: Bool { content.hasWildcards }
 
     init(content: ZoneContent, policies: [Name: ServedPolicy], policyRecords: [Name: [ResourceRecord]], serial: UInt32,
-         journal: ZoneJournal, digest: ZoneDigest, secondaries: [ResolvedSecondary]) {
+         journal: ZoneJournal, digest: ZoneDigest, secondaries: [ResolvedSecondary], signer: ZoneSigner? = nil) {
+        self.signer = signer
         let zone = content.model
         name = zone.name
         origin = zone.origin
@@ -103,7 +106,8 @@ public final class ZoneData: Sendable {
         soa = Self.soaRecord(of: zone, serial: serial)
         negativeSOA = ResourceRecord(name: zone.origin, ttl: min(zone.ttl, zone.soa.negativeTTL), data: soa.data)
         let apexSets = content.nodes[zone.origin]?.rrsets ?? []
-        apex = Node(rrsets: apexSets + [RRSet(type: .soa, ttl: zone.ttl, data: [soa.data])], isDelegation: false)
+        apex = Node(rrsets: apexSets + [RRSet(type: .soa, ttl: zone.ttl, data: [soa.data])] + (signer?.keyRRsets(ttl: zone.ttl) ?? []),
+                    isDelegation: false)
         transferBytes = content.wireBytes + policyRecords.values.joined().reduce(0) { $0 + $1.uncompressedWireLength }
             + 2 * soa.uncompressedWireLength
     }

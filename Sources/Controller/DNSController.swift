@@ -88,7 +88,7 @@ public struct DNSController: Sendable {
                                     report: { inbox.send(.target($0, $1)) }, actsHere: { FleetDelivery.actsForTheFleet(live.fleet) },
                                     logger: logger)
         let source = SourceService(
-            settings: .init(paths: configuration.manifests, interval: configuration.interval,
+            settings: .init(paths: configuration.manifests, keys: zoneKeys, interval: configuration.interval,
                             git: configuration.gitSync.flatMap { mode in
                                 configuration.manifests.first.map { GitSync(directory: $0, mode: mode, timeout: configuration.gitTimeout) }
                             },
@@ -107,7 +107,7 @@ public struct DNSController: Sendable {
             snapshots: snapshots, monitor: monitor, writer: writer, transfers: transfers, targets: targets, keys: keys, notifications: notifications, source: source,
             live: live, metrics: metrics, serving: { readiness.serving() }), logger: logger)
         let admin = AdminService(host: configuration.adminHost, port: configuration.adminPort, token: token, tls: configuration.adminTLS,
-                                 backend: .init(live: live, store: store, inbox: inbox, metrics: metrics, snapshots: snapshots,
+                                 backend: .init(live: live, store: store, inbox: inbox, keys: zoneKeys, metrics: metrics, snapshots: snapshots,
                                                 responses: { server.responsesByRCode }, rateLimited: { server.rateLimited }),
                                  logger: logger, listening: { readiness.admin(listeningOn: $0) })
 
@@ -141,6 +141,9 @@ public struct DNSController: Sendable {
         var fingerprint: Int
     }
 
+    /// The signing keys of signed zones, in the data directory or where manifests say.
+    private var zoneKeys: ZoneKeys { ZoneKeys(dataDirectory: configuration.dataDirectory) }
+
     /// The core as the store left it: the last applied config, the last known health and the flap
     /// guard's memory; and, when nothing was ever applied, the manifests to apply first (which must be
     /// valid, or there is nothing to serve).
@@ -156,6 +159,13 @@ public struct DNSController: Sendable {
                 live.appliedAt = Timestamp(date: latest.appliedAt)
                 live.digest = SourceFile.digest(latest.sources)
                 live.hostAddresses = HostResolver.addresses(for: desired)
+                // A stored config whose key cannot be read now is served unsigned until it can: the
+                // error is logged, and the next apply of the manifests reports it.
+                switch zoneKeys.load(into: &live.desired) {
+                case .success(let keys): live.signingKeys = keys
+                case .failure(let failures):
+                    for error in failures.lines { logger.error("cannot load a zone's signing key", metadata: ["error": "\(error)"]) }
+                }
                 logger.info("serving the stored config", metadata: ["generation": "\(latest.generation)", "revision": "\(latest.revision ?? "-")"])
             } else {
                 logger.error("the stored generation no longer compiles; serving nothing until the manifests apply",
@@ -183,7 +193,8 @@ public struct DNSController: Sendable {
         }
         let core = ControlCore(settings: .init(geoip: geoip, interval: configuration.interval, flapLimit: configuration.flapLimit,
                                                flapWindow: configuration.flapWindow, retain: configuration.retain,
-                                               journal: configuration.journal, node: configuration.node),
+                                               journal: configuration.journal, node: configuration.node,
+                                               signatures: SignatureCache(clock: { UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970)) })),
                                live: live, health: health, since: since, flaps: flaps, restored: restored, now: now,
                                makeID: { UUID().uuidString.lowercased() })
         if live.generation > 0, let problem = core.fleetMembershipProblem(live.desired) ?? adminSchemeProblem(live.desired) {
@@ -200,7 +211,8 @@ public struct DNSController: Sendable {
             throw InvalidManifests(errors: errors)
         case .valid(let desired, _):
             if let problem = core.fleetMembershipProblem(desired) ?? adminSchemeProblem(desired) { throw NotInFleet(problem: problem) }
-            candidate.hostAddresses = HostResolver.addresses(for: desired)
+            candidate.prepare(keys: zoneKeys)
+            if case .invalid(let errors) = candidate.compiled { throw InvalidManifests(errors: errors) }
             return (core, FirstManifests(candidate: candidate, fingerprint: SourceService.fingerprint(digest: candidate.digest, problems: [])))
         }
     }

@@ -7,8 +7,12 @@ public struct EDNS: Hashable, Sendable {
     public var version: UInt8
     /// DO: the sender wants DNSSEC records (RFC 3225).
     public var isDNSSECOK: Bool
-    /// The other 15 flag bits, which must be zero today; kept so a message reads back as written.
+    /// The other 15 flag bits, CO among them; kept so a message reads back as written.
     public var otherFlags: UInt16
+    /// CO, Compact Answers OK (RFC 9824 §4): the sender reads NXNAME, so a compact denial of a name that
+    /// does not exist may say NXDOMAIN.
+    public static let compactAnswersOK: UInt16 = 0x4000
+    public var isCompactAnswersOK: Bool { otherFlags & Self.compactAnswersOK != 0 }
     /// The options in wire form (code, length, data, …), kept whole so that reading a query costs one
     /// allocation for all its options; `options` and `option(_:)` decode on demand.
     private(set) var optionBytes: [UInt8]

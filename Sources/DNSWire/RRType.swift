@@ -27,6 +27,9 @@ public struct RRType: RawRepresentable, Hashable, Sendable, Comparable, CustomSt
     public static let nsec3 = RRType(50)
     public static let svcb = RRType(64)
     public static let https = RRType(65)
+    /// RFC 9824: a meta-type that appears only in the NSEC bitmap of a compact denial, saying the name
+    /// does not exist.
+    public static let nxname = RRType(128)
     public static let tsig = RRType(250)
     public static let ixfr = RRType(251)
     public static let axfr = RRType(252)
@@ -53,7 +56,7 @@ public struct RRType: RawRepresentable, Hashable, Sendable, Comparable, CustomSt
         (.mx, "MX"), (.txt, "TXT"), (.aaaa, "AAAA"), (.srv, "SRV"), (.naptr, "NAPTR"), (.dname, "DNAME"),
         (.opt, "OPT"), (.ds, "DS"), (.rrsig, "RRSIG"), (.nsec, "NSEC"), (.dnskey, "DNSKEY"),
         (.nsec3, "NSEC3"), (.svcb, "SVCB"), (.https, "HTTPS"), (.tsig, "TSIG"), (.ixfr, "IXFR"),
-        (.axfr, "AXFR"), (.any, "ANY"), (.caa, "CAA"), (.rp, "RP"), (.afsdb, "AFSDB"), (.loc, "LOC"),
+        (.axfr, "AXFR"), (.any, "ANY"), (.nxname, "NXNAME"), (.caa, "CAA"), (.rp, "RP"), (.afsdb, "AFSDB"), (.loc, "LOC"),
         (.cert, "CERT"), (.sshfp, "SSHFP"), (.ipseckey, "IPSECKEY"), (.nsec3param, "NSEC3PARAM"), (.tlsa, "TLSA"),
         (.smimea, "SMIMEA"), (.cds, "CDS"), (.cdnskey, "CDNSKEY"), (.openpgpkey, "OPENPGPKEY"), (.zonemd, "ZONEMD"),
         (.spf, "SPF"), (.uri, "URI"),

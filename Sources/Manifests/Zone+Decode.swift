@@ -13,7 +13,7 @@ func refusedRecordType(_ type: RRType) -> (problem: String, allowed: String)? {
     case .dname:
         return ("DNAME is not served", "a DNAME needs CNAME synthesis at query time (RFC 6672), which this server does not do; list CNAMEs instead")
     case .rrsig, .nsec, .nsec3, .nsec3param, .dnskey, .cds, .cdnskey:
-        return ("\(type) records are not listed", "DNSSEC records come from signing, which this zone does not do; leave them out")
+        return ("\(type) records are not listed", "DNSSEC records come from signing: set spec.dnssec and leave them out")
     case .zonemd:
         return ("ZONEMD is not listed", "a zone digest must cover the zone as served, which changes with health; leave it out")
     default:
@@ -24,7 +24,7 @@ func refusedRecordType(_ type: RRType) -> (problem: String, allowed: String)? {
 }
 
 extension DocumentDecoder {
-    static let zoneFields = ["ttl", "soa", "nameservers", "secondaries", "records"]
+    static let zoneFields = ["ttl", "soa", "nameservers", "secondaries", "records", "dnssec"]
     /// The TTL of static records when a zone sets none: an hour, as zone files commonly use.
     static let defaultZoneTTL: UInt32 = 3600
     static let recordFields = ["name", "type", "ttl", "values"]
@@ -58,9 +58,44 @@ extension DocumentDecoder {
             records = decodeRecords(items, spec.path("records"), zone: document.name, origin: origin,
                                     defaultTTL: ttl ?? 3600, claims: &claims)
         }
-        guard let origin, let ttl, let soa, let nameservers, let secondaries, let records else { return nil }
+        var dnssec: ZoneSigning?? = .some(nil)
+        if let node = spec["dnssec"] {
+            dnssec = decodeSigning(node, spec.path("dnssec"))
+            if let secondariesNode = spec["secondaries"], secondaries?.isEmpty == false {
+                error(secondariesNode, spec.path("secondaries"), "a signed zone is not transferred to secondaries yet",
+                      allowed: "serve the signed zone from Switchyard's own servers (each answers and signs), or leave spec.dnssec out")
+            }
+        }
+        guard let origin, let ttl, let soa, let nameservers, let secondaries, let records, let dnssec else { return nil }
         return Zone(name: document.name, origin: origin, ttl: ttl, soa: soa, nameservers: nameservers,
-                    secondaries: secondaries, records: records)
+                    secondaries: secondaries, records: records, dnssec: dnssec)
+    }
+
+    /// `dnssec: {algorithm, keyFrom}`: the algorithm of the zone's combined signing key (ECDSA P-256 unless
+    /// set), and where the key comes from (generated and kept by the controller unless `keyFrom` names a
+    /// BIND private key file).
+    private mutating func decodeSigning(_ node: YAMLNode, _ path: String) -> ZoneSigning? {
+        guard let fields = fields(node, path, allowed: ["algorithm", "keyFrom"]) else { return nil }
+        var algorithm: ZoneSigning.Algorithm? = .ecdsap256sha256
+        if let node = fields["algorithm"] {
+            algorithm = choice(node, fields.path("algorithm"), "DNSSEC algorithm", ZoneSigning.Algorithm.self)
+        }
+        var keyFile: String?? = .some(nil)
+        if let node = fields["keyFrom"] {
+            let expected = "file:/absolute/path of a BIND private key (K<zone>+013+<tag>.private, from dnssec-keygen)"
+            if let text = text(node, fields.path("keyFrom"), expected) {
+                if text.hasPrefix("file:/") {
+                    keyFile = String(text.dropFirst(5))
+                } else {
+                    error(node, fields.path("keyFrom"), "invalid keyFrom \"\(text)\"", allowed: "expected \(expected)")
+                    keyFile = nil
+                }
+            } else {
+                keyFile = nil
+            }
+        }
+        guard let algorithm, let keyFile else { return nil }
+        return ZoneSigning(algorithm: algorithm, keyFile: keyFile)
     }
 
     private mutating func decodeSOA(_ node: YAMLNode, _ path: String, origin: Name?) -> SOASettings? {

@@ -14,10 +14,13 @@ public struct Zone: Hashable, Sendable {
     public var secondaries: [Secondary]
     /// Static record sets, sorted by owner (canonical order) then type.
     public var records: [RecordSet]
+    /// Signed with DNSSEC when set.
+    public var dnssec: ZoneSigning?
 
     public init(name: String, origin: Name, ttl: UInt32, soa: SOASettings, nameservers: [Name],
-                secondaries: [Secondary] = [], records: [RecordSet] = []) {
+                secondaries: [Secondary] = [], records: [RecordSet] = [], dnssec: ZoneSigning? = nil) {
         self.name = name
+        self.dnssec = dnssec
         self.origin = origin
         self.ttl = ttl
         self.soa = soa
@@ -28,6 +31,43 @@ public struct Zone: Hashable, Sendable {
         self.records = records.map { (key: $0.owner.canonicalSortKey, record: $0) }
             .sorted { precedes($0.key, $1.key, orSameAnd: $0.record.type < $1.record.type) }
             .map(\.record)
+    }
+}
+
+/// How a zone is signed: one combined signing key (CSK) of `algorithm`, generated and kept in the data
+/// directory, or read from a BIND-style private key file.
+public struct ZoneSigning: Hashable, Sendable, CustomStringConvertible {
+    public enum Algorithm: String, CaseIterable, Hashable, Sendable {
+        case ecdsap256sha256
+        case ed25519
+
+        /// The DNSSEC algorithm number (IANA registry).
+        public var number: UInt8 {
+            switch self {
+            case .ecdsap256sha256: DNSSEC.ecdsaP256SHA256
+            case .ed25519: DNSSEC.ed25519
+            }
+        }
+    }
+
+    public var algorithm: Algorithm
+    /// A BIND `K<zone>+<alg>+<tag>.private` file to read the key from; nil: the controller's own key.
+    public var keyFile: String?
+    /// The key's tag, once the controller has loaded it (manifests do not say it): a new key shows in
+    /// a plan as a change of this.
+    public var keyTag: UInt16?
+
+    public init(algorithm: Algorithm = .ecdsap256sha256, keyFile: String? = nil, keyTag: UInt16? = nil) {
+        self.algorithm = algorithm
+        self.keyFile = keyFile
+        self.keyTag = keyTag
+    }
+
+    /// `ecdsap256sha256, key kept by the controller, tag 12345` or
+    /// `ed25519, key from file:/etc/keys/K….private`.
+    public var description: String {
+        "\(algorithm.rawValue), key " + (keyFile.map { "from file:\($0)" } ?? "kept by the controller")
+            + (keyTag.map { ", tag \($0)" } ?? "")
     }
 }
 

@@ -24,6 +24,7 @@ enum Resources {
             ("soa.negativeTTL", String(zone.soa.negativeTTL)),
             ("nameservers", list(zone.nameservers.map(\.description))),
             ("secondaries", list(zone.secondaries.map(\.description))),
+            ("dnssec", zone.dnssec?.description ?? "off"),
         ])
     }
 

@@ -3,12 +3,14 @@ import Foundation
 /// Debian's `unbound`, run by a test as a recursive resolver on a loopback port: each zone of `stubs` is
 /// resolved from our server at 127.0.0.1:`port` (a stub zone), with EDNS Client Subnet sent to it and
 /// answers cached by subnet (its `subnetcache` module), as a public resolver in front of a geo server
-/// would. Stopped by `stop()`.
+/// would. With `trustAnchors` (DNSKEY or DS records in presentation form) it also validates DNSSEC
+/// (its `validator` module), answering AD for what validates and SERVFAIL for what does not.
+/// Stopped by `stop()`.
 public final class UnboundResolver: @unchecked Sendable {
     public let port: Int
     private let daemon: LoggedProcess
 
-    public init(stubs: [(zone: String, port: Int)], port: Int) throws {
+    public init(stubs: [(zone: String, port: Int)], port: Int, trustAnchors: [String] = []) throws {
         self.port = port
         daemon = try LoggedProcess("unbound", executable: "/usr/sbin/unbound") { directory in
             // unbound answers some special-use names itself (test., invalid.): not the stubs' top labels.
@@ -36,7 +38,9 @@ public final class UnboundResolver: @unchecked Sendable {
                     pidfile: "\(directory.path)/unbound.pid"
                     access-control: 127.0.0.0/8 allow
                     do-not-query-localhost: no
-                    module-config: "subnetcache iterator"
+                    module-config: "\(trustAnchors.isEmpty ? "subnetcache iterator" : "subnetcache validator iterator")"
+                \(trustAnchors.map { "    trust-anchor: \"\($0)\"" }.joined(separator: "\n"))
+                    val-log-level: 2
                     send-client-subnet: 127.0.0.1
                     client-subnet-always-forward: yes
                     max-client-subnet-ipv4: 24

@@ -11,7 +11,7 @@ struct Switchyard: AsyncParsableCommand {
             with --dry-run --detailed-exitcode), 64 usage error.
             """,
         subcommands: [Validate.self, ReconcileCommand.self, ControllerCommand.self, StatusCommand.self, EventsCommand.self,
-                      ImportCommand.self, StateCommand.self, DemoCommand.self])
+                      ImportCommand.self, StateCommand.self, DNSSECCommand.self, DemoCommand.self])
 
     /// `--git-sync` alone means `--git-sync=ff-only`: an option whose value may be left out, which
     /// argument-parser does not have, so the bare flag is spelled out before parsing.

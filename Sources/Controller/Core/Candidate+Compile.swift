@@ -2,6 +2,23 @@ import Manifests
 import Model
 
 extension Candidate {
+    /// What a valid config needs from outside before the loop takes it: its secondaries' host names
+    /// resolved and its zones' signing keys loaded (generated the first time). A key that cannot be
+    /// loaded makes the config invalid: nothing of it is applied.
+    mutating func prepare(keys: ZoneKeys) {
+        guard case .valid(var desired, let warnings) = compiled else { return }
+        hostAddresses = HostResolver.addresses(for: desired)
+        switch keys.load(into: &desired) {
+        case .success(let loaded):
+            signingKeys = loaded
+            compiled = .valid(desired, warnings: warnings)
+        case .failure(let failures):
+            compiled = .invalid(failures.lines)
+        }
+    }
+}
+
+extension Candidate {
     /// Compiles manifests sent whole (an apply from the admin API): valid with its warnings, or every error.
     static func compiling(_ files: [SourceFile], revision: String?, readProblems: [Diagnostic] = []) -> Candidate {
         let compiled = ManifestCompiler.compile(files.map(ManifestSource.init))

@@ -39,7 +39,8 @@ extension ControlCore {
             + (plan.changes.count > Self.namedDriftChanges ? ["and \(plan.changes.count - Self.namedDriftChanges) more"] : [])
         return .commit(Commit(generation: live.generation + 1, files: candidate.files, digest: candidate.digest,
                               revision: candidate.revision, checksum: plan.checksum, summary: plan.summary, desired: desired,
-                              hostAddresses: candidate.hostAddresses, origin: origin, drift: nil), changes: changes)
+                              hostAddresses: candidate.hostAddresses, signingKeys: candidate.signingKeys, origin: origin, drift: nil),
+                       changes: changes)
     }
 
     /// The manifests directory's content: applied when it differs from the live config.
@@ -105,7 +106,7 @@ extension ControlCore {
         let hadTargets = !live.desired.targets.isEmpty
         let resolved = commit.hostAddresses.filter { live.hostAddresses[$0.key] != $0.value }.sorted { $0.key < $1.key }
         live = Live(desired: commit.desired, generation: generation, revision: commit.revision, checksum: commit.checksum,
-                    appliedAt: now, digest: commit.digest, hostAddresses: commit.hostAddresses)
+                    appliedAt: now, digest: commit.digest, hostAddresses: commit.hostAddresses, signingKeys: commit.signingKeys)
         let (previous, versions) = install(now: now)
         seedOwnVerdicts()
         // Keys first: a transfer the new snapshot allows may be signed with a key it adds.

@@ -30,12 +30,19 @@ struct ControlCore: Sendable {
         var journal: JournalLimits
         /// This node's name in the fleet (`--node`).
         var node: String?
+        /// Where signed zones' signatures are kept, across snapshots.
+        var signatures: SignatureCache?
         /// How often old events are pruned.
         static let pruneEvery: Duration = .seconds(3600)
+        /// How often a config with signed zones is served from a new snapshot though nothing changed: the
+        /// servers' packet caches keep whole signed responses until the snapshot changes, and a signature
+        /// is made again once less than `SignatureCache.Limits.refreshBefore` (4 days) of its 7 are left.
+        static let refreshSignedAnswersEvery: Duration = .seconds(86_400)
 
         init(geoip: GeoIPDatabase? = nil, interval: Duration, retry: Backoff = .standard, flapLimit: Int = 5,
              flapWindow: Duration = .seconds(600), retain: Duration = .seconds(30 * 86_400), journal: JournalLimits = JournalLimits(),
-             node: String? = nil) {
+             node: String? = nil, signatures: SignatureCache? = nil) {
+            self.signatures = signatures
             self.geoip = geoip
             self.interval = interval
             self.retry = retry
@@ -59,6 +66,8 @@ struct ControlCore: Sendable {
         var digest: Int?
         /// The addresses its secondaries' host names resolved to when it was applied.
         var hostAddresses: [String: [IPAddress]] = [:]
+        /// Its signed zones' keys.
+        var signingKeys: [Name: ZoneSigningKey] = [:]
     }
 
     /// How the manifests directory and its git checkout stand against the live config.
@@ -77,6 +86,8 @@ struct ControlCore: Sendable {
         var readingForDrift = false
         var nextDriftCheck: Timestamp?
         var lastPrune: Timestamp?
+        /// When signed answers were last served from a new snapshot (see `refreshSignedAnswersEvery`).
+        var lastSignedRefresh: Timestamp?
     }
 
     let settings: Settings
@@ -109,7 +120,7 @@ struct ControlCore: Sendable {
         self.since = since
         self.flaps = flaps ?? FlapGuard(limit: settings.flapLimit, window: settings.flapWindow)
         snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: nil, now: now.seconds,
-                                  options: .init(hostAddresses: live.hostAddresses, journal: settings.journal, restored: restored))
+                                  options: Self.buildOptions(live, settings, restored: restored))
         targets = ProbeTarget.all(in: live.desired)
         startVersions = Self.versions(from: .empty, to: snapshot).filter { restored[$0.origin]?.serial != $0.serial }
         seedOwnVerdicts()
@@ -136,8 +147,14 @@ struct ControlCore: Sendable {
     mutating func rebuild(now: Timestamp) -> (previous: Snapshot, versions: [ZoneVersionRecord]) {
         let previous = snapshot
         snapshot = Snapshot.build(live.desired, health: health, geoip: settings.geoip, previous: previous, now: now.seconds,
-                                  options: .init(hostAddresses: live.hostAddresses, journal: settings.journal))
+                                  options: Self.buildOptions(live, settings))
         return (previous, Self.versions(from: previous, to: snapshot))
+    }
+
+    /// What a snapshot of the live config is built with besides the config and health.
+    private static func buildOptions(_ live: Live, _ settings: Settings, restored: [Name: StoredZoneVersion] = [:]) -> Snapshot.BuildOptions {
+        .init(hostAddresses: live.hostAddresses, journal: settings.journal, restored: restored, signingKeys: live.signingKeys,
+              signatures: settings.signatures)
     }
 
     /// What the store must learn of a snapshot change: each zone with a new serial (with the delta
@@ -205,6 +222,13 @@ struct ControlCore: Sendable {
                 sync.readingForDrift = true
                 effects.append(.readManifests)
             }
+        }
+        let lastSignedRefresh = sync.lastSignedRefresh ?? now
+        sync.lastSignedRefresh = lastSignedRefresh
+        if snapshot.hasSignedZones, now.milliseconds(since: lastSignedRefresh) >= Settings.refreshSignedAnswersEvery.millisecondCount {
+            sync.lastSignedRefresh = now
+            _ = rebuild(now: now)
+            effects.append(.serve(snapshot))
         }
         if sync.lastPrune.map({ now.milliseconds(since: $0) >= Settings.pruneEvery.millisecondCount }) ?? true {
             sync.lastPrune = now

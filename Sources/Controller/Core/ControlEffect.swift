@@ -60,6 +60,7 @@ struct Commit: Sendable {
     var summary: String
     var desired: DesiredState
     var hostAddresses: [String: [IPAddress]]
+    var signingKeys: [Name: ZoneSigningKey]
     var origin: Origin
     /// When this commit puts the manifests back over a config applied from elsewhere: the changes
     /// that undoes, as a plan names them (`~ Zone/example.com www A`).

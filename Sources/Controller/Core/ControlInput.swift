@@ -1,3 +1,4 @@
+import Authority
 import DNSWire
 import Model
 import Monitor
@@ -59,6 +60,8 @@ struct Candidate: Sendable {
     var compiled: Compiled
     /// The addresses of secondaries given by host name, resolved when the manifests were read.
     var hostAddresses: [String: [IPAddress]] = [:]
+    /// The signing key of each signed zone, loaded (or generated) when the manifests were read.
+    var signingKeys: [Name: ZoneSigningKey] = [:]
 
     enum Compiled: Sendable {
         case valid(DesiredState, warnings: [String])

@@ -45,6 +45,7 @@ struct AdminService: Service, CustomStringConvertible {
         let live: LiveView
         let store: Store
         let inbox: ControlInbox
+        let keys: ZoneKeys
         let metrics: ControllerMetrics
         let snapshots: SnapshotReference
         let responses: @Sendable () -> [Int]
@@ -58,7 +59,7 @@ struct AdminService: Service, CustomStringConvertible {
             // Compiling a large config is seconds of CPU: on a thread of its own, not the concurrency pool.
             guard let candidate = try? await NIOThreadPool.singleton.runIfActive({
                 var candidate = Candidate.compiling(request.sources, revision: request.revision)
-                if case .valid(let desired, _) = candidate.compiled { candidate.hostAddresses = HostResolver.addresses(for: desired) }
+                candidate.prepare(keys: keys)
                 return candidate
             }) else { return .failure(.shuttingDown) }
             return await inbox.apply(ApplyRequest(candidate: candidate, baseGeneration: request.baseGeneration,

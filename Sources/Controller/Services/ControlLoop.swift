@@ -146,7 +146,14 @@ final class ControlLoop: Service, Sendable {
             : nil
         let lastError = core.lastError.map { AdminAPI.ReconcileError(time: $0.since.iso8601, error: $0.error, detail: $0.detail) }
         let zones = servingChanged
-            ? core.snapshot.zones.values.map { AdminAPI.ZoneSerial(zone: $0.name, serial: $0.serial, journal: $0.journal.deltas.count) }
+            ? core.snapshot.zones.values.map { zone in
+                AdminAPI.ZoneSerial(zone: zone.name, serial: zone.serial, journal: zone.journal.deltas.count, dnssec: zone.signer.map { signer in
+                    let ttl = zone.soa.ttl
+                    return AdminAPI.ZoneKey(keyTag: Int(signer.key.keyTag), algorithm: Int(signer.key.algorithm),
+                                            dnskey: "\(zone.origin) \(ttl) IN DNSKEY \(signer.key.dnskey)",
+                                            ds: "\(zone.origin) \(ttl) IN DS \(signer.ds)")
+                })
+            }
                 .sorted { $0.zone < $1.zone }
             : nil
         let keys = core.targets.map(\.key)

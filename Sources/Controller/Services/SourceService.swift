@@ -13,6 +13,8 @@ import Synchronization
 final class SourceService: Service, Sendable {
     struct Settings: Sendable {
         var paths: [String]
+        /// Where the signing keys of signed zones are.
+        var keys: ZoneKeys
         /// How often git fetches (and how long the first wait after a failure is).
         var interval: Duration
         var git: GitSync?
@@ -64,7 +66,7 @@ final class SourceService: Service, Sendable {
         var last = settings.alreadySent
         while !Task.isCancelled {
             let forced = forcedRead.exchange(false, ordering: .sequentiallyConsistent)
-            let (paths, live, previous) = (settings.paths, liveDigest(), last)
+            let (paths, keys, live, previous) = (settings.paths, settings.keys, liveDigest(), last)
             // Reading, hashing and compiling a large tree is CPU work of seconds: on a thread of its own.
             let read = try? await NIOThreadPool.singleton.runIfActive { () -> (Int, ControlInput?) in
                 let (sources, problems) = ManifestFiles.read(paths)
@@ -75,7 +77,7 @@ final class SourceService: Service, Sendable {
                 if !forced && problems.isEmpty && digest == live { return (fingerprint, .manifestsUnchanged(digest: digest)) }
                 let revision = paths.first.flatMap(ManifestFiles.revision(of:))
                 var candidate = Candidate.compiling(files, revision: revision, readProblems: problems)
-                if case .valid(let desired, _) = candidate.compiled { candidate.hostAddresses = HostResolver.addresses(for: desired) }
+                candidate.prepare(keys: keys)
                 return (fingerprint, .manifests(candidate))
             }
             if let (fingerprint, input) = read {
