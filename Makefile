@@ -6,7 +6,7 @@ BUILD_PACKAGES := libcurl4-openssl-dev libyaml-dev libmaxminddb-dev libsqlite3-d
 # valgrind for allocation counts, python3 for peers,
 # iproute2 for the fleet test's network namespaces, curl and openssl for its pages and certificates,
 # systemd for systemd-analyze (the example unit is verified), chromium (headless) for the status page.
-TEST_PACKAGES := $(BUILD_PACKAGES) bind9-dnsutils bind9 knot unbound valgrind python3 iproute2 curl openssl systemd chromium
+TEST_PACKAGES := $(BUILD_PACKAGES) bind9-dnsutils bind9 knot unbound valgrind python3 iproute2 curl openssl systemd chromium ldnsutils knot-dnssecutils dnsviz
 FUZZ_SECONDS ?= 60
 
 PREFIX ?= /usr/local

@@ -84,18 +84,23 @@ public final class Snapshot: Sendable {
             let policyRecords = transfer.records(for: policies)
             let secondaries = resolve(zone.secondaries + (catalogSecondaries[zone.name] ?? []), hostAddresses: options.hostAddresses)
             let earlier = previous?.zones[zone.origin]
-            let version = ZoneVersioning.next(after: earlier, content: content, policyRecords: policyRecords,
-                                              restored: options.restored[zone.origin], now: now, limits: options.journal)
-            var signer: ZoneSigner? = nil
+            var signing: ZoneVersioning.Signing? = nil
             if zone.dnssec != nil, let key = options.signingKeys[zone.origin], let cache = options.signatures {
-                signer = ZoneSigner(key: key, origin: zone.origin, cache: cache)
+                let signer = ZoneSigner(key: key, origin: zone.origin, cache: cache)
+                let statics = SignedZone.statics(for: content, signer: signer, earlier: earlier?.signed?.statics, now: now)
+                let records = SignedZone.versionRecords(statics, policyRecords: policyRecords, signer: signer,
+                                                        nsecTTL: min(zone.ttl, zone.soa.negativeTTL), now: now)
+                signing = (signer, statics, records)
             }
+            let version = ZoneVersioning.next(after: earlier, content: content, policyRecords: policyRecords, signing: signing,
+                                              restored: options.restored[zone.origin], now: now, limits: options.journal)
             if let earlier, earlier.content === content, earlier.serial == version.serial, earlier.policies == policies,
-               earlier.secondaries == secondaries, earlier.signer?.key.dnskey == signer?.key.dnskey {
+               earlier.secondaries == secondaries, earlier.signed === version.signed {
                 built.append(earlier)
             } else {
                 built.append(ZoneData(content: content, policies: policies, policyRecords: policyRecords, serial: version.serial,
-                                      journal: version.journal, digest: version.digest, secondaries: secondaries, signer: signer))
+                                      journal: version.journal, digest: version.digest, secondaries: secondaries,
+                                      signer: signing?.signer, signed: version.signed))
             }
         }
         return Snapshot(zones: built, failoverMemory: remembered, geoip: geoip,
@@ -140,30 +145,51 @@ public struct StoredZoneVersion: Hashable, Sendable {
 
 /// When a zone's serial moves, and what its journal records.
 enum ZoneVersioning {
+    /// A signed zone's signer, and the DNSSEC records of the version being built but the SOA's signature.
+    typealias Signing = (signer: ZoneSigner, statics: SignedZone.Static, versionRecords: [ResourceRecord])
+
     /// The serial, journal and digest of the version of a zone with `content` and `policyRecords`,
-    /// coming after `earlier` (the previous snapshot's), or after `restored` (the store's, at start).
-    static func next(after earlier: ZoneData?, content: ZoneContent, policyRecords: [Name: [ResourceRecord]],
-                     restored: StoredZoneVersion?, now: UInt32, limits: JournalLimits) -> (serial: UInt32, journal: ZoneJournal, digest: ZoneDigest) {
+    /// coming after `earlier` (the previous snapshot's), or after `restored` (the store's, at start);
+    /// signed, its DNSSEC records too: a change of signatures alone (a re-sign before they expire) is a
+    /// new version, and each version's SOA is signed.
+    static func next(after earlier: ZoneData?, content: ZoneContent, policyRecords: [Name: [ResourceRecord]], signing: Signing? = nil,
+                     restored: StoredZoneVersion?, now: UInt32, limits: JournalLimits)
+        -> (serial: UInt32, journal: ZoneJournal, digest: ZoneDigest, signed: SignedZone?) {
         var digest = content.digest
         for records in policyRecords.values { digest.add(records) }
         digest.add(ZoneData.soaRecord(of: content.model, serial: 0))
+        func signed(at serial: UInt32) -> SignedZone? {
+            signing.map { signing in
+                let soa = ZoneData.soaRecord(of: content.model, serial: serial)
+                return SignedZone(statics: signing.statics, versionRecords: signing.versionRecords,
+                                  soaSignature: signing.signer.presigned([soa], now: now).record)
+            }
+        }
         if let earlier {
             let statics = ZoneDiff.staticRecords(from: earlier.content, to: content)
             let policies = ZoneDiff.policyRecords(from: earlier.policyRecords, to: policyRecords)
+            let dnssec = ZoneDiff.signedRecords(from: earlier.signed, to: signing)
             let soaChanged = earlier.model.soa != content.model.soa || earlier.model.ttl != content.model.ttl
-            guard soaChanged || !statics.deleted.isEmpty || !statics.added.isEmpty || !policies.deleted.isEmpty || !policies.added.isEmpty else {
-                return (earlier.serial, earlier.journal, digest)
+            guard soaChanged || !statics.deleted.isEmpty || !statics.added.isEmpty || !policies.deleted.isEmpty || !policies.added.isEmpty
+                    || !dnssec.deleted.isEmpty || !dnssec.added.isEmpty else {
+                return (earlier.serial, earlier.journal, digest, earlier.signed)
             }
             let serial = SerialNumber.next(after: earlier.serial, now: now)
-            let delta = ZoneDelta(from: earlier.serial, to: serial, deleted: statics.deleted + policies.deleted,
-                                  added: statics.added + policies.added)
-            return (serial, earlier.journal.appending(delta, limits: limits), digest)
+            let signedVersion = signed(at: serial)
+            let delta = ZoneDelta(from: earlier.serial, to: serial,
+                                  deleted: statics.deleted + policies.deleted + dnssec.deleted + (earlier.signed.map { [$0.soaSignature] } ?? []),
+                                  added: statics.added + policies.added + dnssec.added + (signedVersion.map { [$0.soaSignature] } ?? []))
+            return (serial, earlier.journal.appending(delta, limits: limits), digest, signedVersion)
         }
         if let restored {
             // The same content as stored: the same version. Otherwise its history cannot be chained on.
-            if restored.digest == digest { return (restored.serial, restored.journal, digest) }
-            return (SerialNumber.next(after: restored.serial, now: now), ZoneJournal(), digest)
+            // A signed zone's signatures are not stored (ECDSA's differ each time they are made): its
+            // secondaries must be sent the version again, in full.
+            if restored.digest == digest, signing == nil { return (restored.serial, restored.journal, digest, nil) }
+            let serial = SerialNumber.next(after: restored.serial, now: now)
+            return (serial, ZoneJournal(), digest, signed(at: serial))
         }
-        return (SerialNumber.next(after: nil, now: now), ZoneJournal(), digest)
+        let serial = SerialNumber.next(after: nil, now: now)
+        return (serial, ZoneJournal(), digest, signed(at: serial))
     }
 }

@@ -85,14 +85,18 @@ public final class ZoneData: Sendable {
     public let transferBytes: Int
     /// Signs answers to DO queries; nil for a zone not signed.
     public let signer: ZoneSigner?
+    /// What a signed zone's version transfers besides its data: key sets, NSEC chain, signatures.
+    let signed: SignedZone?
 
     var model: Zone { content.model }
     var hasDelegations: Bool { content.hasDelegations }
     var hasWildcards: Bool { content.hasWildcards }
 
     init(content: ZoneContent, policies: [Name: ServedPolicy], policyRecords: [Name: [ResourceRecord]], serial: UInt32,
-         journal: ZoneJournal, digest: ZoneDigest, secondaries: [ResolvedSecondary], signer: ZoneSigner? = nil) {
+         journal: ZoneJournal, digest: ZoneDigest, secondaries: [ResolvedSecondary], signer: ZoneSigner? = nil,
+         signed: SignedZone? = nil) {
         self.signer = signer
+        self.signed = signed
         let zone = content.model
         name = zone.name
         origin = zone.origin
@@ -109,7 +113,7 @@ public final class ZoneData: Sendable {
         apex = Node(rrsets: apexSets + [RRSet(type: .soa, ttl: zone.ttl, data: [soa.data])] + (signer?.keyRRsets(ttl: zone.ttl) ?? []),
                     isDelegation: false)
         transferBytes = content.wireBytes + policyRecords.values.joined().reduce(0) { $0 + $1.uncompressedWireLength }
-            + 2 * soa.uncompressedWireLength
+            + 2 * soa.uncompressedWireLength + (signed?.transferBytes ?? 0)
     }
 
     /// The zone's SOA record at `serial`.

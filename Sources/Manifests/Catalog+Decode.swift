@@ -36,18 +36,6 @@ extension DocumentDecoder {
                 members = nil
             }
         }
-        // Signed zones are not transferred yet: a catalog would hand them to its secondaries.
-        if let members, let node = spec["members"] ?? spec["zone"] {
-            let listed: [Zone] = switch members {
-            case .all: zones.values.sorted { $0.name < $1.name }
-            case .zones(let names): names.compactMap { zones[$0] }
-            }
-            for zone in listed where zone.dnssec != nil {
-                error(node, spec["members"] == nil ? spec.path("zone") : spec.path("members"),
-                      "Zone/\(zone.name) is signed, and a signed zone is not transferred to secondaries yet",
-                      allowed: "list the catalog's members by name, leaving signed zones out")
-            }
-        }
         guard let origin, let secondaries, let members, !diagnostics.hasErrors else { return nil }
         return Catalog(name: document.name, origin: origin, secondaries: secondaries, members: members)
     }

@@ -61,10 +61,6 @@ extension DocumentDecoder {
         var dnssec: ZoneSigning?? = .some(nil)
         if let node = spec["dnssec"] {
             dnssec = decodeSigning(node, spec.path("dnssec"))
-            if let secondariesNode = spec["secondaries"], secondaries?.isEmpty == false {
-                error(secondariesNode, spec.path("secondaries"), "a signed zone is not transferred to secondaries yet",
-                      allowed: "serve the signed zone from Switchyard's own servers (each answers and signs), or leave spec.dnssec out")
-            }
         }
         guard let origin, let ttl, let soa, let nameservers, let secondaries, let records, let dnssec else { return nil }
         return Zone(name: document.name, origin: origin, ttl: ttl, soa: soa, nameservers: nameservers,

@@ -54,14 +54,21 @@ public final class SignatureCache: Sendable {
     /// The RRSIG of the RRset `owner`/`type` holding `data` at `ttl`, signed by `key` for zone `signer`:
     /// the cached one while it has long enough left, else a new one; nil when the second's budget is
     /// spent. Owners are signed as they are asked (a wildcard's expansion as the name itself), so
-    /// validators need no wildcard proof.
-    public func signature(owner: Name, type: RRType, ttl: UInt32, data: [RData], key: ZoneSigningKey, signer: Name) -> RRSIG? {
+    /// validators need no wildcard proof. A zone version being built signs with `now` (its build time)
+    /// and no budget: what it signs is bounded by the config, not by queries.
+    public func signature(owner: Name, type: RRType, ttl: UInt32, data: [RData], key: ZoneSigningKey, signer: Name,
+                          now: UInt32? = nil) -> RRSIG? {
         let cacheKey = Key(keyTag: key.keyTag, owner: owner.lowercased(), type: type, ttl: ttl, data: data)
-        let now = clock()
+        let budgeted = now == nil
+        let now = now ?? clock()
         enum Found { case cached(RRSIG), make, refused }
         let found = state.withLock { state -> Found in
             if let cached = state.signatures[cacheKey], Int64(cached.expiration) - Int64(now) > Int64(limits.refreshBefore) {
                 return .cached(cached)
+            }
+            guard budgeted else {
+                state.made += 1
+                return .make
             }
             if state.second != now {
                 state.second = now

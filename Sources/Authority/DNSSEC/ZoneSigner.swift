@@ -23,6 +23,16 @@ public struct ZoneSigner: Sendable {
          RRSet(type: .cdnskey, ttl: ttl, data: [.unknown(type: .cdnskey, data: key.dnskey.rdata)])]
     }
 
+    /// The RRSIG record over the RRset `records` (one owner, one type) for a zone version built at
+    /// `now`, with its expiration.
+    func presigned(_ records: ArraySlice<ResourceRecord>, now: UInt32) -> (record: ResourceRecord, expiration: UInt32) {
+        let first = records[records.startIndex]
+        // Never nil: a build's signatures are not budgeted.
+        let signature = cache.signature(owner: first.name, type: first.type, ttl: first.ttl, data: records.map(\.data),
+                                        key: key, signer: origin, now: now)!
+        return (ResourceRecord(name: first.name, ttl: first.ttl, data: .unknown(type: .rrsig, data: signature.rdata)), signature.expiration)
+    }
+
     /// The RRSIG record over the RRset `records` (one owner, one type), or nil when the signature
     /// budget of this second is spent.
     func rrsig(over records: ArraySlice<ResourceRecord>) -> ResourceRecord? {

@@ -35,6 +35,19 @@ enum ZoneDiff {
         return (deleted, added)
     }
 
+    /// The change in a signed zone's DNSSEC records but the SOA's signature (which changes with every
+    /// version): the static part compared only when it is not shared, then the policy owners' part.
+    static func signedRecords(from old: SignedZone?, to new: ZoneVersioning.Signing?) -> (deleted: [ResourceRecord], added: [ResourceRecord]) {
+        var deleted: [ResourceRecord] = []
+        var added: [ResourceRecord] = []
+        if old?.statics !== new?.statics {
+            compare(old?.statics.records ?? [], new?.statics.records ?? [], deleted: &deleted, added: &added)
+        }
+        let (was, now) = (old?.versionRecords ?? [], new?.versionRecords ?? [])
+        if was != now { compare(was, now, deleted: &deleted, added: &added) }
+        return (deleted, added)
+    }
+
     private static func records(_ set: RecordSet) -> [ResourceRecord] {
         set.data.map { ResourceRecord(name: set.owner, ttl: set.ttl, data: $0) }
     }

@@ -97,10 +97,12 @@ public enum ZoneTransfer {
         return nil
     }
 
-    /// The whole zone: SOA, the static records, what each policy sends, SOA.
+    /// The whole zone: SOA, the static records, what each policy sends, the DNSSEC records of a signed
+    /// zone, SOA.
     private static func fullTransfer(_ zone: ZoneData) -> [ResourceRecord] {
         var records = [zone.soa] + zone.content.staticRecords()
         for owner in zone.policyRecords.keys.sorted() { records += zone.policyRecords[owner]! }
+        records += zone.signed?.records ?? []
         records.append(zone.soa)
         return records
     }
