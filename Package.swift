@@ -116,7 +116,9 @@ let package = Package(
                           path: "Benchmarks/StoreBenchmark"),
 
         .testTarget(name: "DNSWireTests", dependencies: ["DNSWire"]),
-        .testTarget(name: "AuthorityTests", dependencies: ["Authority", "Manifests", "Model", "DNSWire"]),
+        .testTarget(name: "AuthorityTests", dependencies: [
+            "Authority", "Manifests", "Model", "DNSWire", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .testTarget(name: "ReconcileTests", dependencies: ["Reconcile", "Manifests", "Model"]),
         .testTarget(name: "MonitorTests", dependencies: ["Monitor", "Model", "DNSWire", "SwitchyardTesting"]),
         .testTarget(name: "ManifestsTests", dependencies: ["Manifests", "Model", "DNSWire"], exclude: ["Fixtures"]),

@@ -161,6 +161,10 @@ enum ZoneVersioning {
         func signed(at serial: UInt32) -> SignedZone? {
             signing.map { signing in
                 let soa = ZoneData.soaRecord(of: content.model, serial: serial)
+                // Negative answers carry the SOA at the negative TTL: signed now, so denials cost one signature.
+                var negative = soa
+                negative.ttl = min(soa.ttl, content.model.soa.negativeTTL)
+                _ = signing.signer.presigned([negative], now: now)
                 return SignedZone(statics: signing.statics, versionRecords: signing.versionRecords,
                                   soaSignature: signing.signer.presigned([soa], now: now).record)
             }

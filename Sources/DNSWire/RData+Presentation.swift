@@ -80,6 +80,21 @@ extension RData: CustomStringConvertible {
                 throw PresentationError("invalid CAA flags \"\(tokens[0].text)\"; expected a number from 0 to 255 (128 = critical)")
             }
             self = .caa(try CAA(flags: flags, tag: tokens[1].text, value: try tokens[2].unescaped()))
+        case .ds, .cds:
+            // The delegation signer of a signed child (RFC 4034 §5.3): the digest may be split by spaces.
+            let form = "\"<key tag> <algorithm> <digest type> <hex digest>\" such as \"12345 13 2 49FD46E6…\""
+            guard tokens.count >= 4, let keyTag = UInt16(tokens[0].text), let algorithm = UInt8(tokens[1].text),
+                  let digestType = UInt8(tokens[2].text) else {
+                throw PresentationError("invalid \(type) data \(shown); expected \(form)")
+            }
+            var digest: [UInt8] = []
+            var pending: UInt8? = nil
+            for byte in tokens.dropFirst(3).flatMap(\.raw) {
+                guard let nibble = hexValue(byte) else { throw PresentationError("invalid hex digest in \(type) data \(shown); expected \(form)") }
+                if let high = pending { digest.append(high << 4 | nibble); pending = nil } else { pending = nibble }
+            }
+            guard pending == nil else { throw PresentationError("\(type) digest in \(shown) has an odd number of hex digits") }
+            self = .unknown(type: type, data: DS(keyTag: keyTag, algorithm: algorithm, digestType: digestType, digest: digest).rdata)
         default:
             throw PresentationError("\(type) data \(shown) has no typed form here; write it as \\# <length> <hex>, such as \"\\# 4 0a000001\"")
         }
@@ -135,8 +150,23 @@ extension RData: CustomStringConvertible {
         case .txt(let txt): txt.strings.map(quotedCharacterString).joined(separator: " ")
         case .srv(let srv): "\(srv.priority) \(srv.weight) \(srv.port) \(srv.target)"
         case .caa(let caa): "\(caa.flags) \(caa.tag) \(quotedCharacterString(caa.value))"
-        case .unknown(_, let data):
-            data.isEmpty ? "\\# 0" : "\\# \(data.count) " + data.map { hexByte($0) }.joined()
+        case .unknown(let type, let data):
+            Self.dnssecDescription(type: type, data: data)
+                ?? (data.isEmpty ? "\\# 0" : "\\# \(data.count) " + data.map { hexByte($0) }.joined())
+        }
+    }
+}
+
+extension RData {
+    /// The DNSSEC types' presentation form, as BIND's tools print them; nil for other types or data that
+    /// does not parse as its type.
+    static func dnssecDescription(type: RRType, data: [UInt8]) -> String? {
+        switch type {
+        case .ds, .cds: (try? DS(rdata: data))?.description
+        case .dnskey, .cdnskey: (try? DNSKEY(rdata: data))?.description
+        case .rrsig: (try? RRSIG(rdata: data))?.description
+        case .nsec: (try? NSEC(rdata: data))?.description
+        default: nil
         }
     }
 }

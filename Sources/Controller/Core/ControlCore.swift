@@ -227,8 +227,10 @@ struct ControlCore: Sendable {
         sync.lastSignedRefresh = lastSignedRefresh
         if snapshot.hasSignedZones, now.milliseconds(since: lastSignedRefresh) >= Settings.refreshSignedAnswersEvery.millisecondCount {
             sync.lastSignedRefresh = now
-            _ = rebuild(now: now)
+            // Signatures near expiry are made again: a new version of those zones, recorded and notified.
+            let (previous, versions) = rebuild(now: now)
             effects.append(.serve(snapshot))
+            if !versions.isEmpty { effects += [.record(Record(zones: versions))] + notifications(from: previous) }
         }
         if sync.lastPrune.map({ now.milliseconds(since: $0) >= Settings.pruneEvery.millisecondCount }) ?? true {
             sync.lastPrune = now
