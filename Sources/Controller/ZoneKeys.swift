@@ -4,7 +4,8 @@ import Foundation
 import Model
 
 /// The signing key of each signed zone: read from the zone's `keyFrom` file, or from
-/// `<data-dir>/dnssec/<zone>.private`, generated there (mode 0600) on first use. Both are BIND's
+/// `<data-dir>/dnssec/<zone>+<algorithm>.private` (`example.com+013.private`), generated there (mode
+/// 0600) on first use; one file per algorithm, so a plan refused for changing the algorithm loses no key. Both are BIND's
 /// private key format (v1.3), so a key made here works with BIND's tools and one made by
 /// `dnssec-keygen` works here.
 struct ZoneKeys: Sendable {
@@ -50,12 +51,14 @@ struct ZoneKeys: Sendable {
             }
             return key
         }
-        let path = (directory as NSString).appendingPathComponent("\(zone.name).private")
+        let number = signing.algorithm.number
+        let path = (directory as NSString).appendingPathComponent("\(zone.name)+\(number < 10 ? "00" : "0")\(number).private")
         if FileManager.default.fileExists(atPath: path) {
             let key = try Self.read(path)
-            // The algorithm changed in the manifest: a new key, the old one kept aside.
-            guard key.algorithm != signing.algorithm.number else { return key }
-            try? FileManager.default.moveItem(atPath: path, toPath: path + ".algorithm-\(key.algorithm).\(key.keyTag)")
+            guard key.algorithm == number else {
+                throw Failure(description: "the key in \(path) is of algorithm \(key.algorithm), not \(number); move the file away to have a new key made")
+            }
+            return key
         }
         let key: ZoneSigningKey
         do { key = try ZoneSigningKey.generate(algorithm: signing.algorithm.number) } catch {

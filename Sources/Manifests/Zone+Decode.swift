@@ -83,7 +83,9 @@ extension DocumentDecoder {
                 if text.hasPrefix("file:/") {
                     keyFile = String(text.dropFirst(5))
                 } else {
-                    error(node, fields.path("keyFrom"), "invalid keyFrom \"\(text)\"", allowed: "expected \(expected)")
+                    // Not echoed: it may be the key itself, pasted where its file belongs.
+                    error(node, fields.path("keyFrom"), "keyFrom is not a file: reference (not shown, in case it is the key)",
+                          allowed: "expected \(expected); a private key is never written in a manifest")
                     keyFile = nil
                 }
             } else {
@@ -231,6 +233,13 @@ extension DocumentDecoder {
             claims.append(OwnerClaim(zone: zone, owner: owner, source: .record(type), subject: "Zone/\(zone)",
                                      path: path, location: location(node)))
             sets.append(RecordSet(owner: owner, type: type, ttl: ttl, data: data))
+        }
+        // A DS set belongs at a zone cut: it is the parent's half of a signed delegation (RFC 4035 §2.4).
+        for set in sets where set.type == .ds && seen[OwnerType(owner: set.owner, type: .ns)] == nil {
+            let location = seen[OwnerType(owner: set.owner, type: .ds)]!
+            error(at: location, path, "a DS record set at \(set.owner), which is not delegated",
+                  allowed: "DS goes beside the NS records that delegate a signed child zone")
+            failed = true
         }
         return failed ? nil : sets
     }

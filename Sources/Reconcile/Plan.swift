@@ -91,6 +91,9 @@ public struct Plan: Hashable, Sendable {
         case policiesChanged(zone: String, changed: Int, total: Int, policies: [String])
         /// Every traffic policy of a zone that stays is deleted.
         case allPoliciesDeleted(zone: String, policies: [String])
+        /// A signed zone's key changes, or it stops being signed: validating resolvers fail it while the
+        /// parent's DS names the old key. `to` is nil when signing stops.
+        case signingKeyChanged(zone: String, from: String, to: String?)
 
         /// A name for the rule, stable in JSON.
         public var rule: String {
@@ -100,13 +103,14 @@ public struct Plan: Hashable, Sendable {
             case .recordsChanged: "recordsChanged"
             case .policiesChanged: "policiesChanged"
             case .allPoliciesDeleted: "allPoliciesDeleted"
+            case .signingKeyChanged: "signingKeyChanged"
             }
         }
 
         public var zone: String {
             switch self {
             case .zoneDeleted(let zone, _), .apexNameserversChanged(let zone, _, _), .recordsChanged(let zone, _, _, _),
-                 .policiesChanged(let zone, _, _, _), .allPoliciesDeleted(let zone, _): zone
+                 .policiesChanged(let zone, _, _, _), .allPoliciesDeleted(let zone, _), .signingKeyChanged(let zone, _, _): zone
             }
         }
 
@@ -114,7 +118,7 @@ public struct Plan: Hashable, Sendable {
         public var counts: (changed: Int, total: Int)? {
             switch self {
             case .zoneDeleted(_, let records): (records, records)
-            case .apexNameserversChanged: nil
+            case .apexNameserversChanged, .signingKeyChanged: nil
             case .recordsChanged(_, let changed, let total, _), .policiesChanged(_, let changed, let total, _): (changed, total)
             case .allPoliciesDeleted(_, let policies): (policies.count, policies.count)
             }
@@ -136,6 +140,10 @@ public struct Plan: Hashable, Sendable {
                     + Self.list(policies)
             case .allPoliciesDeleted(let zone, let policies):
                 return "deletes every traffic policy of \(zone) (\(policies.count)): " + Self.list(policies)
+            case .signingKeyChanged(let zone, let from, let to?):
+                return "changes the signing key of \(zone) (\(from) → \(to)): resolvers that validate fail the zone until its parent has the new DS"
+            case .signingKeyChanged(let zone, let from, nil):
+                return "stops signing \(zone) (key \(from)): resolvers that validate fail the zone while its parent has its DS"
             }
         }
 

@@ -152,13 +152,22 @@ public enum Planner {
 
     private static func recordCount(_ zone: Zone) -> Int { zone.records.reduce(0) { $0 + $1.data.count } }
 
-    /// The rules a change of `old` into `new` breaks: the apex NS set changes, or more than
-    /// `maximumChangedShare` of a guarded zone's records are deleted or updated.
+    /// The rules a change of `old` into `new` breaks: the apex NS set changes, a signed zone's key
+    /// changes or signing stops, or more than `maximumChangedShare` of a guarded zone's records are
+    /// deleted or updated.
     private static func safety(old: Zone, new: Zone, touched: [(set: String, records: Int)]) -> [Plan.Refusal] {
         var refusals: [Plan.Refusal] = []
         if old.nameservers != new.nameservers {
             refusals.append(.apexNameserversChanged(zone: old.name, from: old.nameservers.map(\.description),
                                                     to: new.nameservers.map(\.description)))
+        }
+        if let signing = old.dnssec, let tag = signing.keyTag {
+            let from = "\(signing.algorithm.number)/\(tag)"
+            if new.dnssec == nil {
+                refusals.append(.signingKeyChanged(zone: old.name, from: from, to: nil))
+            } else if let next = new.dnssec, let nextTag = next.keyTag, nextTag != tag || next.algorithm != signing.algorithm {
+                refusals.append(.signingKeyChanged(zone: old.name, from: from, to: "\(next.algorithm.number)/\(nextTag)"))
+            }
         }
         let total = recordCount(old)
         let records = touched.reduce(0) { $0 + $1.records }

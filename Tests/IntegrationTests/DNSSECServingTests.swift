@@ -100,7 +100,7 @@ struct DNSSECServingTests {
 
         // The key generated on first apply: 0600 in the data directory, published at the apex with CDS and
         // CDNSKEY, and its DS (from the CLI) what BIND's dnssec-dsfromkey makes of the DNSKEY served.
-        let keyFile = controller.dataDirectory.appendingPathComponent("dnssec/example.test.private")
+        let keyFile = controller.dataDirectory.appendingPathComponent("dnssec/example.test+013.private")
         let mode = try FileManager.default.attributesOfItem(atPath: keyFile.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let dnskey = try Self.dnskey(port: controller.port)
