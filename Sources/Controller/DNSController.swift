@@ -161,8 +161,12 @@ public struct DNSController: Sendable {
                 live.hostAddresses = HostResolver.addresses(for: desired)
                 // A stored config whose key cannot be read now is served unsigned until it can: the
                 // error is logged, and the next apply of the manifests reports it.
-                switch zoneKeys.load(into: &live.desired) {
-                case .success(let keys): live.signingKeys = keys
+                switch zoneKeys.load(for: desired) {
+                case .success(let keys):
+                    live.signingKeys = keys
+                    for (origin, key) in keys.sorted(by: { $0.key.description < $1.key.description }) {
+                        logger.info("signing with key", metadata: ["zone": "\(origin)", "key": "\(key.algorithm)/\(key.keyTag)"])
+                    }
                 case .failure(let failures):
                     for error in failures.lines { logger.error("cannot load a zone's signing key", metadata: ["error": "\(error)"]) }
                 }

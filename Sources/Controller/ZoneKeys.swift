@@ -25,19 +25,16 @@ struct ZoneKeys: Sendable {
         let lines: [String]
     }
 
-    /// The key of every signed zone of `state`; `state`'s zones get each key's tag (`ZoneSigning.keyTag`)
-    /// so that a plan shows a key change.
-    func load(into state: inout DesiredState) -> Result<[Name: ZoneSigningKey], Failures> {
+    /// The key of every signed zone of `state`, by origin.
+    func load(for state: DesiredState) -> Result<[Name: ZoneSigningKey], Failures> {
         var keys: [Name: ZoneSigningKey] = [:]
         var failures: [String] = []
-        for index in state.zones.indices {
-            guard let signing = state.zones[index].dnssec else { continue }
+        for zone in state.zones {
+            guard let signing = zone.dnssec else { continue }
             do {
-                let key = try self.key(for: state.zones[index], signing)
-                keys[state.zones[index].origin] = key
-                state.zones[index].dnssec?.keyTag = key.keyTag
+                keys[zone.origin] = try key(for: zone, signing)
             } catch {
-                failures.append("Zone/\(state.zones[index].name): spec.dnssec: \(error.description)")
+                failures.append("Zone/\(zone.name): spec.dnssec: \(error.description)")
             }
         }
         return failures.isEmpty ? .success(keys) : .failure(Failures(lines: failures))

@@ -130,6 +130,16 @@ public enum ManifestCompiler {
             }
         }
         diagnostics += ownerConflicts(claims, zones: definitions.zones)
+        // Every node of a fleet answers for the zone: with keys of their own, resolvers would get a
+        // different DNSKEY set from each and fail the zone.
+        if definitions.fleet != nil {
+            for (name, zone) in definitions.zones.sorted(by: { $0.key < $1.key }) where zone.dnssec != nil && zone.dnssec?.keyFile == nil {
+                guard let location = firstDefinition["Zone/\(name)"] else { continue }
+                diagnostics.append(Diagnostic(.error, at: location, path: "spec.dnssec",
+                                              "a signed zone in a fleet without keyFrom at spec.dnssec in Zone/\(name)",
+                                              allowed: "every node must sign with the same key: set keyFrom: file:/path to a key file each node holds"))
+            }
+        }
 
         let sorted = diagnostics.sortedByLocation()
         let state = sorted.hasErrors ? nil : DesiredState(

@@ -53,21 +53,15 @@ public struct ZoneSigning: Hashable, Sendable, CustomStringConvertible {
     public var algorithm: Algorithm
     /// A BIND `K<zone>+<alg>+<tag>.private` file to read the key from; nil: the controller's own key.
     public var keyFile: String?
-    /// The key's tag, once the controller has loaded it (manifests do not say it): a new key shows in
-    /// a plan as a change of this.
-    public var keyTag: UInt16?
 
-    public init(algorithm: Algorithm = .ecdsap256sha256, keyFile: String? = nil, keyTag: UInt16? = nil) {
+    public init(algorithm: Algorithm = .ecdsap256sha256, keyFile: String? = nil) {
         self.algorithm = algorithm
         self.keyFile = keyFile
-        self.keyTag = keyTag
     }
 
-    /// `ecdsap256sha256, key kept by the controller, tag 12345` or
-    /// `ed25519, key from file:/etc/keys/K….private`.
+    /// `ecdsap256sha256, key kept by the controller` or `ed25519, key from file:/etc/keys/K….private`.
     public var description: String {
         "\(algorithm.rawValue), key " + (keyFile.map { "from file:\($0)" } ?? "kept by the controller")
-            + (keyTag.map { ", tag \($0)" } ?? "")
     }
 }
 

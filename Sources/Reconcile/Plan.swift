@@ -91,8 +91,9 @@ public struct Plan: Hashable, Sendable {
         case policiesChanged(zone: String, changed: Int, total: Int, policies: [String])
         /// Every traffic policy of a zone that stays is deleted.
         case allPoliciesDeleted(zone: String, policies: [String])
-        /// A signed zone's key changes, or it stops being signed: validating resolvers fail it while the
-        /// parent's DS names the old key. `to` is nil when signing stops.
+        /// A signed zone's key changes (another algorithm or key file, or other key material there), or it
+        /// stops being signed: validating resolvers fail it while the parent's DS names the old key. `to`
+        /// is nil when signing stops.
         case signingKeyChanged(zone: String, from: String, to: String?)
 
         /// A name for the rule, stable in JSON.
@@ -143,7 +144,7 @@ public struct Plan: Hashable, Sendable {
             case .signingKeyChanged(let zone, let from, let to?):
                 return "changes the signing key of \(zone) (\(from) → \(to)): resolvers that validate fail the zone until its parent has the new DS"
             case .signingKeyChanged(let zone, let from, nil):
-                return "stops signing \(zone) (key \(from)): resolvers that validate fail the zone while its parent has its DS"
+                return "stops signing \(zone) (\(from)): resolvers that validate fail the zone while its parent has its DS"
             }
         }
 

@@ -161,13 +161,8 @@ public enum Planner {
             refusals.append(.apexNameserversChanged(zone: old.name, from: old.nameservers.map(\.description),
                                                     to: new.nameservers.map(\.description)))
         }
-        if let signing = old.dnssec, let tag = signing.keyTag {
-            let from = "\(signing.algorithm.number)/\(tag)"
-            if new.dnssec == nil {
-                refusals.append(.signingKeyChanged(zone: old.name, from: from, to: nil))
-            } else if let next = new.dnssec, let nextTag = next.keyTag, nextTag != tag || next.algorithm != signing.algorithm {
-                refusals.append(.signingKeyChanged(zone: old.name, from: from, to: "\(next.algorithm.number)/\(nextTag)"))
-            }
+        if let signing = old.dnssec, new.dnssec != signing {
+            refusals.append(.signingKeyChanged(zone: old.name, from: signing.description, to: new.dnssec?.description))
         }
         let total = recordCount(old)
         let records = touched.reduce(0) { $0 + $1.records }

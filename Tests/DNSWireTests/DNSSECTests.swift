@@ -33,6 +33,11 @@ struct DNSSECTests {
         let ds = DS(keyTag: 60485, algorithm: 5, digestType: 1, digest: [0x2B, 0xB1, 0x83, 0xAF])
         #expect(try DS(rdata: ds.rdata) == ds)
         #expect(ds.description == "60485 5 1 2BB183AF")
+        // RFC 4034 §5.4's DS in zone-file form (digest split, as dig prints it) reads as DS data, and shows typed.
+        let written = try RData(type: .ds, presentation: "60485 5 1 ( 2BB183AF5F22588179A53B0A 98631FAD1A292118 )")
+        let rfc = DS(keyTag: 60485, algorithm: 5, digestType: 1, digest: Array(hex: "2BB183AF5F22588179A53B0A98631FAD1A292118"))
+        #expect(written == .unknown(type: .ds, data: rfc.rdata))
+        #expect(written.description == "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118")
     }
 
     @Test func rrsigRoundTripsAndShowsItsTimes() throws {
@@ -70,5 +75,18 @@ struct DNSSECTests {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37 + 11) }
             #expect(Base64.encode(bytes) == Data(bytes).base64EncodedString())
         }
+    }
+}
+
+private extension Array where Element == UInt8 {
+    init(hex: String) {
+        var bytes: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16)!)
+            index = next
+        }
+        self = bytes
     }
 }

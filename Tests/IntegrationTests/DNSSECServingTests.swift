@@ -209,11 +209,25 @@ struct DNSSECServingTests {
             .write(to: file, atomically: true, encoding: .utf8)
         controller = try ControllerProcess(manifests: directory, dataDirectory: data)
         defer { controller.stop() }
-        #expect(controller.waitForLog(containing: ["config applied", "generation=2"]), "\(controller.log)")
+        // A new key breaks validation until the parent has its DS: refused unless forced.
+        let refused = try Self.switchyard(["reconcile", "--manifests", directory.path], controller: controller)
+        #expect(refused.status == 1 && refused.output.contains("changes the signing key of example.test (ecdsap256sha256, key kept by the controller → "),
+                "\(refused.output)")
+        #expect(try Self.dnskey(port: controller.port) == first)
+        let forced = try Self.switchyard(["reconcile", "--manifests", directory.path, "--force"], controller: controller)
+        #expect(forced.status == 0, "\(forced.output)")
         #expect(waitUntil(seconds: 10, every: 0.2) { (try? Self.dnskey(port: controller.port))?.hasSuffix(publicKey) == true },
                 "\(controller.log)")
         let served = try dig(["static.example.test", "A", "+dnssec"], port: controller.port)
         #expect(served.answer.contains { $0.contains("RRSIG") && $0.contains(" \(tag) example.test.") }, "\(served)")
+
+        // Other key material in the same file is not taken up silently: refused, the served key stays.
+        let other = try run("dnssec-keygen", ["-q", "-a", "ECDSAP256SHA256", "-f", "KSK", "-K", keys.path, "example.test"])
+        let otherBase = try #require(other.output.split(separator: "\n").last.map(String.init))
+        try FileManager.default.removeItem(at: keys.appendingPathComponent("\(base).private"))
+        try FileManager.default.copyItem(at: keys.appendingPathComponent("\(otherBase).private"), to: keys.appendingPathComponent("\(base).private"))
+        #expect(controller.waitForLog(containing: ["changes the signing key of example.test (key 13/\(tag) → key 13/"]), "\(controller.log)")
+        #expect(try Self.dnskey(port: controller.port).hasSuffix(publicKey))
 
         // A key file that cannot be read is an apply error naming the zone; what is served stays.
         try Self.manifests(monitorPort: 9, dnssec: "{keyFrom: \"file:\(keys.path)/missing.private\"}")

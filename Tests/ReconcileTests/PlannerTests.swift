@@ -109,25 +109,22 @@ struct PlannerTests {
     }
 
     @Test func signingIsAFieldOfTheZoneAndAKeyChangeIsRefused() throws {
-        let signed = Self.base.replacingOccurrences(of: "  nameservers: [ns1, ns2]\n", with: "  nameservers: [ns1, ns2]\n  dnssec: {}\n")
-        var live = try Self.state(signed)
-        var desired = try Self.state(signed)
-        let enabling = Planner.plan(from: try Self.state(Self.base), to: desired, baseGeneration: 1)
+        func signed(_ setting: String) -> String {
+            Self.base.replacingOccurrences(of: "  nameservers: [ns1, ns2]\n", with: "  nameservers: [ns1, ns2]\n  dnssec: \(setting)\n")
+        }
+        let enabling = Planner.plan(from: try Self.state(Self.base), to: try Self.state(signed("{}")), baseGeneration: 1)
         #expect(enabling.changes.map(\.resource) == ["Zone/example.com"])
         #expect(enabling.changes.first?.fields == [.init(name: "dnssec", old: "off", new: "ecdsap256sha256, key kept by the controller")])
         #expect(enabling.refusals.isEmpty)
 
-        // The controller puts each loaded key's tag in the zone: a new key is a change, refused unless forced.
-        live.zones[0].dnssec?.keyTag = 11111
-        desired.zones[0].dnssec?.keyTag = 11111
-        #expect(Planner.plan(from: live, to: desired, baseGeneration: 2).isEmpty)
-        desired.zones[0].dnssec?.keyTag = 22222
-        let rolled = Planner.plan(from: live, to: desired, baseGeneration: 2)
-        #expect(rolled.changes.first?.fields == [.init(name: "dnssec", old: "ecdsap256sha256, key kept by the controller, tag 11111",
-                                                       new: "ecdsap256sha256, key kept by the controller, tag 22222")])
-        #expect(rolled.refusals == [.signingKeyChanged(zone: "example.com", from: "13/11111", to: "13/22222")])
+        // Another key (another algorithm or key file), or no signing: refused unless forced.
+        let live = try Self.state(signed("{}"))
+        #expect(Planner.plan(from: live, to: try Self.state(signed("{algorithm: ecdsap256sha256}")), baseGeneration: 2).isEmpty)
+        let rolled = Planner.plan(from: live, to: try Self.state(signed("{keyFrom: \"file:/etc/keys/new.private\"}")), baseGeneration: 2)
+        #expect(rolled.refusals == [.signingKeyChanged(zone: "example.com", from: "ecdsap256sha256, key kept by the controller",
+                                                       to: "ecdsap256sha256, key from file:/etc/keys/new.private")])
         let stopped = Planner.plan(from: live, to: try Self.state(Self.base), baseGeneration: 2)
-        #expect(stopped.refusals == [.signingKeyChanged(zone: "example.com", from: "13/11111", to: nil)])
+        #expect(stopped.refusals == [.signingKeyChanged(zone: "example.com", from: "ecdsap256sha256, key kept by the controller", to: nil)])
         #expect(stopped.refusals.first?.description.hasPrefix("stops signing example.com") == true)
     }
 

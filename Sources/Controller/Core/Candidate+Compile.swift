@@ -6,12 +6,11 @@ extension Candidate {
     /// resolved and its zones' signing keys loaded (generated the first time). A key that cannot be
     /// loaded makes the config invalid: nothing of it is applied.
     mutating func prepare(keys: ZoneKeys) {
-        guard case .valid(var desired, let warnings) = compiled else { return }
+        guard case .valid(let desired, _) = compiled else { return }
         hostAddresses = HostResolver.addresses(for: desired)
-        switch keys.load(into: &desired) {
+        switch keys.load(for: desired) {
         case .success(let loaded):
             signingKeys = loaded
-            compiled = .valid(desired, warnings: warnings)
         case .failure(let failures):
             compiled = .invalid(failures.lines)
         }

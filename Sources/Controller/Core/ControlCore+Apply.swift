@@ -1,5 +1,6 @@
 import AdminAPI
 import Authority
+import DNSWire
 import Model
 import Monitor
 import Reconcile
@@ -31,16 +32,32 @@ extension ControlCore {
         // before the snapshot is built, so a large first apply leaves no holes under the served data.
         let plan = Planner.plan(from: live.desired, to: desired, baseGeneration: live.generation, baseRevision: candidate.revision)
         if let checksum, checksum != plan.checksum { return .failed(.checksumChanged(reviewed: checksum, planned: plan.checksum)) }
+        let replacedKeys = replacedSigningKeys(candidate.signingKeys, desired: desired, refused: plan.refusals)
         if plan.isEmpty {
+            // Other key material under the same settings (a key file replaced, a kept key deleted): never
+            // taken up silently, and with nothing else to apply there is nothing to force.
+            if !replacedKeys.isEmpty { return .failed(.refused(replacedKeys)) }
             return .unchanged(AdminAPI.ApplyResult(generation: live.generation, changed: false, checksum: plan.checksum, summary: plan.summary))
         }
-        if !plan.refusals.isEmpty && !force { return .failed(.refused(plan.refusals)) }
+        let refusals = plan.refusals + replacedKeys
+        if !refusals.isEmpty && !force { return .failed(.refused(refusals)) }
         let changes = plan.changes.prefix(Self.namedDriftChanges).map { "\($0.action.symbol) \($0.resource)" }
             + (plan.changes.count > Self.namedDriftChanges ? ["and \(plan.changes.count - Self.namedDriftChanges) more"] : [])
         return .commit(Commit(generation: live.generation + 1, files: candidate.files, digest: candidate.digest,
                               revision: candidate.revision, checksum: plan.checksum, summary: plan.summary, desired: desired,
                               hostAddresses: candidate.hostAddresses, signingKeys: candidate.signingKeys, origin: origin, drift: nil),
                        changes: changes)
+    }
+
+    /// The signed zones whose settings stay but whose key does not (the plan, made from manifests alone,
+    /// cannot see that), as refusals naming both keys.
+    private func replacedSigningKeys(_ keys: [Name: ZoneSigningKey], desired: DesiredState, refused: [Plan.Refusal]) -> [Plan.Refusal] {
+        let named = Set(refused.map(\.zone))
+        return desired.zones.compactMap { zone -> Plan.Refusal? in
+            guard !named.contains(zone.name), let new = keys[zone.origin], let old = live.signingKeys[zone.origin],
+                  new.dnskey != old.dnskey else { return nil }
+            return .signingKeyChanged(zone: zone.name, from: "key \(old.algorithm)/\(old.keyTag)", to: "key \(new.algorithm)/\(new.keyTag) now in its file")
+        }
     }
 
     /// The manifests directory's content: applied when it differs from the live config.
