@@ -108,6 +108,8 @@ let package = Package(
                           path: "Fuzz/AuthorityFuzz"),
         .executableTarget(name: "AnswerBenchmark", dependencies: ["Authority", "DNSWire", "Manifests", "Model"],
                           path: "Benchmarks/AnswerBenchmark"),
+        .executableTarget(name: "SigningBenchmark", dependencies: ["Authority", "DNSWire", "Manifests", "Model"],
+                          path: "Benchmarks/SigningBenchmark"),
         .executableTarget(name: "ManifestsBenchmark", dependencies: ["Manifests"],
                           path: "Benchmarks/ManifestsBenchmark"),
         .executableTarget(name: "MonitorBenchmark", dependencies: ["DNSWire", "Model", "Monitor"],

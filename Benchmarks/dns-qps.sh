@@ -2,7 +2,8 @@
 # Queries per second for a static A query mix and for failover, weighted and geo (with Client Subnet)
 # policies: Switchyard and gdnsd (static records; multifo, weighted and geoip plugins) serving the same
 # zone on loopback, measured in the same run with dnsperf, with the ratios; then the server CPU each
-# spends per answered query at a fixed rate. See Benchmarks/README.md for the procedure.
+# spends per answered query at a fixed rate. Then the same mixes (and denials) from a second Switchyard
+# serving the zone signed, queried with DO, against the unsigned one. See Benchmarks/README.md.
 #
 # Usage: Benchmarks/dns-qps.sh [SECONDS_PER_RUN] [RUNS]   (default 10 s, 3 runs per server)
 set -euo pipefail
@@ -85,6 +86,12 @@ printf 'www.example.com A\napi.example.com A\nmail.example.com A\nns1.example.co
 printf 'fo.example.com A\n' > "$work/failover"
 printf 'wt.example.com A\n' > "$work/weighted"
 printf 'geo.example.com A\n' > "$work/geo"
+printf 'missing1.example.com A\nmissing2.example.com A\nwww.example.com AAAA\n' > "$work/denial"
+# The same zone signed (ECDSA P-256, the key generated on start), for the DNSSEC section.
+mkdir -p "$work/signed"
+sed 's/^  nameservers: \[ns1, ns2\]$/  nameservers: [ns1, ns2]\n  dnssec: {algorithm: ecdsap256sha256}/' \
+    "$work/manifests/zone.yaml" > "$work/signed/zone.yaml"
+grep -q 'dnssec:' "$work/signed/zone.yaml" || { echo "the signed manifests were not written" >&2; exit 1; }
 
 ours_port=$(free_port)
 "$switchyard" controller --manifests "$work/manifests" --dns-listen "127.0.0.1:$ours_port" --interval 1h \
@@ -92,6 +99,12 @@ ours_port=$(free_port)
     >"$work/switchyard.out" 2>"$work/switchyard.log" &
 ours_pid=$!
 pids+=($ours_pid)
+signed_port=$(free_port)
+"$switchyard" controller --manifests "$work/signed" --dns-listen "127.0.0.1:$signed_port" --interval 1h \
+    --data-dir "$work/signed-data" --admin-listen 127.0.0.1:0 \
+    >"$work/signed.out" 2>"$work/signed.log" &
+signed_pid=$!
+pids+=($signed_pid)
 gdnsd_port=$(free_port)
 cat > "$work/gdnsd/config" <<GDNSD
 options => { listen => [ 127.0.0.1:$gdnsd_port ], udp_threads => 2, tcp_threads => 1 }
@@ -178,4 +191,22 @@ for mix in static failover weighted geo; do
     read -r ours_total ours_user ours_system <<< "$ours"
     read -r theirs_total theirs_user theirs_system <<< "$theirs"
     echo "$mix: switchyard $ours_total µs (user $ours_user, system $ours_system), gdnsd $theirs_total µs (user $theirs_user, system $theirs_system), ratio $(ratio "$ours_total" "$theirs_total")"
+done
+
+# DNSSEC: each mix from the signed server with DO set (RRSIGs in every answer, compact denials) against
+# the unsigned server without DO, alternating. Signatures are made once and then come from the packet
+# cache (and the signature cache), so this is the cost of larger responses and of the DO path.
+for _ in $(seq 50); do dig +short +dnssec @127.0.0.1 -p "$signed_port" www.example.com 2>/dev/null | grep -q RRSIG && break; sleep 0.2; done
+dig +dnssec @127.0.0.1 -p "$signed_port" www.example.com | grep -q 'RRSIG' || { echo "the signed server does not sign:"; cat "$work/signed.log"; exit 1; }
+echo "== signed (DO) against unsigned, dnsperf -c 8 -T 2 -q 200 -l $seconds, $runs runs each, alternating"
+for mix in static failover weighted geo denial; do
+    extra=()
+    [ "$mix" = geo ] && extra=(-E "$ecs")
+    : > "$work/unsigned.$mix"; : > "$work/signed.$mix"
+    for run in $(seq "$runs"); do
+        qps "$ours_port" "$work/$mix" "${extra[@]}" >> "$work/unsigned.$mix"
+        qps "$signed_port" "$work/$mix" -D "${extra[@]}" >> "$work/signed.$mix"
+    done
+    unsigned=$(median < "$work/unsigned.$mix"); signed=$(median < "$work/signed.$mix")
+    echo "$mix: signed $signed qps, unsigned $unsigned qps, ratio $(ratio "$signed" "$unsigned") (runs: $(paste -sd' ' "$work/signed.$mix") / $(paste -sd' ' "$work/unsigned.$mix"))"
 done

@@ -1,6 +1,6 @@
 // A whole query through the answer path: `Authority` (and `ZoneTransfer` for AXFR/IXFR) over a snapshot
-// with static data, a delegation, wildcards, CNAME chains and loops, and failover, weighted and geo
-// policies. Benchmarks/fuzz.sh builds it with libFuzzer (-D FUZZING); an ordinary build is a replayer
+// with static data, a delegation, wildcards, CNAME chains and loops, failover, weighted and geo
+// policies, and a signed zone (DO queries: signatures, compact denials, the signature budget). Benchmarks/fuzz.sh builds it with libFuzzer (-D FUZZING); an ordinary build is a replayer
 // that runs saved inputs through the same checks.
 //
 // Properties checked on every input, beyond "does not trap":
@@ -48,8 +48,15 @@ private let manifests = """
       ttl: 600
       soa: {primary: ns1.example.com., contact: hostmaster.example.com.}
       nameservers: [ns1.example.com.]
+      dnssec: {algorithm: ed25519}
+      secondaries: [{address: 192.0.2.53}]
       records:
         - {name: www, type: CNAME, values: [geo.example.com.]}
+        - {name: "*.any", type: TXT, values: [signed wildcard]}
+        - {name: child, type: NS, values: [ns.child]}
+        - {name: child, type: DS, values: ["12345 15 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"]}
+        - {name: ns.child, type: A, values: [192.0.2.98]}
+        - {name: text, type: TXT, values: [\((0..<4).map { String(repeating: "\($0)", count: 250) }.joined(separator: ", "))]}
     ---
     apiVersion: switchyard.io/v1
     kind: FailoverPolicy
@@ -80,12 +87,18 @@ private let manifests = """
 private let snapshot: Snapshot = {
     let result = ManifestCompiler.compile([ManifestSource(path: "fuzz.yaml", text: manifests)])
     guard let state = result.state, !result.diagnostics.hasErrors else { fatalError("the fuzz manifests do not compile: \(result.diagnostics)") }
-    return Snapshot.build(state, previous: nil, now: 1_700_000_000)
+    // Ed25519 signatures are deterministic, so a saved input replays the same bytes; the fixed clock
+    // makes the signature budget run out for good after the first 2,000, so both paths are fuzzed.
+    let key = try! ZoneSigningKey(algorithm: DNSSEC.ed25519, privateKey: Array(repeating: 7, count: 32))
+    let options = Snapshot.BuildOptions(signingKeys: [try! Name("example.org."): key],
+                                        signatures: SignatureCache(clock: { 1_700_000_000 }))
+    return Snapshot.build(state, previous: nil, now: 1_700_000_000, options: options)
 }()
 
-/// Clients the first octet of an input chooses among: inside each geo network, outside them, IPv6, none.
+/// Clients the first octet of an input chooses among: inside each geo network, outside them, IPv6, none,
+/// and example.org's secondary (which may transfer it).
 private let clients: [IPAddress?] = [IPAddress("10.20.5.7"), IPAddress("10.20.1.1"), IPAddress("198.51.100.7"),
-                                     IPAddress("2001:db8:20::1"), nil]
+                                     IPAddress("2001:db8:20::1"), nil, IPAddress("192.0.2.53")]
 
 /// A fixed-seed generator, so a saved input replays the same picks.
 private struct SplitMix64: RandomNumberGenerator {

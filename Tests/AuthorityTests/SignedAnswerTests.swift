@@ -31,6 +31,7 @@ struct SignedAnswerTests {
             - {name: secure, type: NS, values: [ns.secure]}
             - {name: secure, type: DS, values: ["12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"]}
             - {name: ns.secure, type: A, values: [192.0.2.98]}
+            - {name: big, type: TXT, values: [\((0..<4).map { String(repeating: "\($0)", count: 250) }.joined(separator: ", ")), \(String(repeating: "x", count: 100))]}
         ---
         apiVersion: switchyard.io/v1
         kind: Monitor
@@ -165,6 +166,22 @@ struct SignedAnswerTests {
         #expect(try Self.answer("static.example.com", .nxname, from: snapshot).rcode == .formatError)
     }
 
+    @Test func signaturesThatDoNotFitUDPAreTruncatedAndFitTCP() throws {
+        let key = try ZoneSigningKey.generate(algorithm: DNSSEC.ecdsaP256SHA256)
+        let snapshot = Snapshot.build(Self.state, health: Self.health("192.0.2.10", .up), previous: nil, now: Self.now,
+                                      options: Self.options(key: key, cache: SignatureCache(clock: { Self.now })))
+        let query = try Self.query("big.example.com", .txt)
+        // 1,105 octets of TXT fit 1,232 unsigned; with the RRSIG they do not: TC, and the client asks over TCP.
+        let unsigned = try #require(Authority.respond(to: try Self.query("big.example.com", .txt, dnssecOK: false), from: snapshot,
+                                                      client: ClientInfo(address: nil, transport: .udp)))
+        #expect(try Message(wire: unsigned).header.isTruncated == false)
+        let udp = try Message(wire: try #require(Authority.respond(to: query, from: snapshot, client: ClientInfo(address: nil, transport: .udp))))
+        #expect(udp.header.isTruncated && udp.answers.filter { $0.type == .rrsig }.isEmpty)
+        let tcp = try Message(wire: try #require(Authority.respond(to: query, from: snapshot, client: ClientInfo(address: nil, transport: .tcp))))
+        let verified = try Self.verifyAll(tcp.answers, key: key)
+        #expect(!tcp.header.isTruncated && verified == 1)
+    }
+
     @Test func signaturesAreCachedAcrossSnapshotsAndBudgeted() throws {
         let key = try ZoneSigningKey.generate(algorithm: DNSSEC.ecdsaP256SHA256)
         var limits = SignatureCache.Limits()
@@ -210,7 +227,7 @@ struct SignedAnswerTests {
         // the last back to the apex.
         let chain = records.filter { $0.type == .nsec }.sorted { $0.name.canonicalSortKey.lexicographicallyPrecedes($1.name.canonicalSortKey) }
         let owners = chain.map(\.name.description)
-        #expect(owners == ["example.com.", "alias.example.com.", "a.b.ent.example.com.", "ns1.example.com.", "ns2.example.com.",
+        #expect(owners == ["example.com.", "alias.example.com.", "big.example.com.", "a.b.ent.example.com.", "ns1.example.com.", "ns2.example.com.",
                            "secure.example.com.", "static.example.com.", "sub.example.com.", "*.wild.example.com.", "www.example.com."])
         for (index, record) in chain.enumerated() {
             guard case .unknown(_, let rdata) = record.data else { continue }

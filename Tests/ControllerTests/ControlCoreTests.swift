@@ -17,7 +17,7 @@ struct ControlCoreTests {
     static func at(_ seconds: Int64) -> Timestamp { Timestamp(millisecondsSince1970: (start + seconds) * 1000) }
     static func serial(_ seconds: Int64) -> String { "\(start + seconds)" }
 
-    static func manifests(ttl: Int = 60, nameservers: String = "[ns1, ns2]", broken: String? = nil) -> Candidate {
+    static func manifests(ttl: Int = 60, nameservers: String = "[ns1, ns2]", broken: String? = nil, signed: Bool = false) -> Candidate {
         let text = """
             apiVersion: switchyard.io/v1
             kind: Zone
@@ -26,7 +26,7 @@ struct ControlCoreTests {
               ttl: 300
               soa: {primary: ns1, contact: hostmaster}
               nameservers: \(nameservers)
-              secondaries: [{address: 192.0.2.53}]
+              secondaries: [{address: 192.0.2.53}]\(signed ? "\n  dnssec: {}" : "")
               records: [{name: mail, type: A, values: [192.0.2.25]}]
             ---
             apiVersion: switchyard.io/v1
@@ -253,6 +253,41 @@ struct ControlCoreTests {
         let moved = start(restored: [origin: other], at: 100)
         #expect(moved.serial == UInt32(Self.start + 901))
         #expect(moved.labels.last == "notify example.test. \(Self.serial(901)) to 1")
+    }
+
+    @Test func signedZonesAreBuiltAgainDailyAndAReplacedKeyIsRefused() throws {
+        let origin = try Name("example.test.")
+        let first = try ZoneSigningKey.generate(algorithm: DNSSEC.ecdsaP256SHA256)
+        var signed = Self.manifests(signed: true)
+        signed.signingKeys = [origin: first]
+        let counter = Mutex(0)
+        let clock = Mutex(UInt32(Self.start))
+        var core = ControlCore(settings: .init(interval: .seconds(30), signatures: SignatureCache(clock: { clock.withLock { $0 } })),
+                               now: Self.at(0), makeID: { counter.withLock { $0 += 1; return "id\($0)" } })
+        _ = core.step(.manifests(signed), now: Self.at(1))
+        #expect(core.step(.committed(.success(1)), now: Self.at(2)).map(\.label).contains("serve example.test. \(Self.serial(2))"))
+        #expect(core.snapshot.zones[origin]?.signer?.key.dnskey == first.dnskey)
+        _ = core.step(.tick, now: Self.at(3))
+
+        // A day on: served from a new snapshot (the packet caches drop signed responses), the same version
+        // (and the hourly prune).
+        let day: Int64 = 86_400
+        #expect(core.step(.tick, now: Self.at(3 + day)).map(\.label) == ["serve example.test. \(Self.serial(2))", "prune before \(Self.start + 3 + day - 30 * day)"])
+        #expect(core.step(.tick, now: Self.at(4 + day)).map(\.label).isEmpty)
+        // Three days on, less than 4 of the 7 days of validity are left: signed again, a new version notified.
+        _ = core.step(.tick, now: Self.at(3 + 2 * day))
+        let resigned = core.step(.tick, now: Self.at(3 + 3 * day)).map(\.label)
+        #expect(resigned.contains("serve example.test. \(Self.serial(3 + 3 * day))"), "\(resigned)")
+        #expect(resigned.contains("notify example.test. \(Self.serial(3 + 3 * day)) to 1"), "\(resigned)")
+
+        // The same manifests with other key material (the key file replaced): refused, the served key stays.
+        var replaced = Self.manifests(signed: true)
+        replaced.signingKeys = [origin: try ZoneSigningKey.generate(algorithm: DNSSEC.ecdsaP256SHA256)]
+        let refused = core.step(.manifests(replaced), now: Self.at(10 + 3 * day)).map(\.label)
+        #expect(refused.first?.hasPrefix("report rejected from manifests") == true, "\(refused)")
+        #expect(core.lastError?.detail.contains { $0.hasPrefix("changes the signing key of example.test (key 13/\(first.keyTag) → key 13/") } == true,
+                "\(String(describing: core.lastError))")
+        #expect(core.snapshot.zones[origin]?.signer?.key.dnskey == first.dnskey)
     }
 
     @Test func backoffDoublesUpToItsMaximum() {

@@ -15,6 +15,8 @@ final class SignedZone: Sendable {
         let content: ZoneContent
         let dnskey: DNSKEY
         let records: [ResourceRecord]
+        /// Octets `records` take in a transfer, uncompressed.
+        let transferBytes: Int
         /// The next name in the chain and the static types, for each policy owner.
         let policyOwners: [Name: (next: Name, types: [RRType])]
         /// The earliest expiration among the signatures: the part is made again before it.
@@ -25,6 +27,7 @@ final class SignedZone: Sendable {
             self.content = content
             self.dnskey = dnskey
             self.records = records
+            transferBytes = records.reduce(0) { $0 + $1.uncompressedWireLength }
             self.policyOwners = policyOwners
             self.expiration = expiration
         }
@@ -47,7 +50,7 @@ final class SignedZone: Sendable {
 
     /// Octets the records take in a transfer, uncompressed.
     var transferBytes: Int {
-        records.reduce(0) { $0 + $1.uncompressedWireLength }
+        statics.transferBytes + ([soaSignature] + versionRecords).reduce(0) { $0 + $1.uncompressedWireLength }
     }
 
     /// The static part for `content`: `earlier`'s when it is for the same content and key and its
