@@ -6,8 +6,8 @@ import Synchronization
 
 /// The controller's Prometheus metrics (`GET /metrics`, text format): DNS responses by RCODE, endpoint
 /// health, failover events, reconcile runs by result with their duration, the live generation, drift,
-/// store errors, the outbox, the last successful git fetch; in a fleet, every location's verdict and
-/// each peer's freshness.
+/// store errors, the outbox, the last successful git fetch, DNSSEC signatures made and refused; in a
+/// fleet, every location's verdict and each peer's freshness.
 final class ControllerMetrics: Sendable {
     enum ReconcileResult: String, CaseIterable {
         case applied, unchanged, invalid, refused, stale, failed
@@ -30,12 +30,11 @@ final class ControllerMetrics: Sendable {
     private let outbox: [String: Gauge]
     private let reconcileRuns: [ReconcileResult: Counter]
     private let reconcileDuration: DurationHistogram
-    private let responses: [Counter]
     /// RCODEs counted: the header's 16 and the extended ones up to BADCOOKIE (23).
     static let rcodes = 24
-    private let responsesCounted = Mutex([Int](repeating: 0, count: rcodes))
-    private let rateLimited: [Counter]
-    private let rateLimitedCounted = Mutex([0, 0])
+    private let responses: CaughtUpCounters
+    private let rateLimited: CaughtUpCounters
+    private let signatures: CaughtUpCounters
     private let endpoints = Mutex<[EndpointKey: Gauge]>([:])
     private let policyQueries = Mutex<[PolicyID: (counter: Counter, counted: Int)]>([:])
     /// The fleet as last published; its gauges are brought up to date when the metrics are read.
@@ -65,15 +64,19 @@ final class ControllerMetrics: Sendable {
             buckets: [.milliseconds(10), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                       .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)],
             help: "Time to compile, plan and apply one reconcile.")
-        responses = (0..<Self.rcodes).map { code in
+        responses = CaughtUpCounters((0..<Self.rcodes).map { code in
             let name = "\(RCode(rawValue: UInt16(code)))"
             return registry.makeCounter(name: "switchyard_dns_responses_total", labels: [("rcode", name)],
                                         help: "DNS responses sent, UDP and TCP, by RCODE.")
-        }
-        rateLimited = ["dropped", "slipped"].map { action in
+        })
+        rateLimited = CaughtUpCounters(["dropped", "slipped"].map { action in
             registry.makeCounter(name: "switchyard_dns_rate_limited_total", labels: [("action", action)],
                                  help: "UDP responses that response rate limiting dropped, or sent truncated instead (slipped).")
-        }
+        })
+        signatures = CaughtUpCounters(["made", "refused"].map { outcome in
+            registry.makeCounter(name: "switchyard_dnssec_signatures_total", labels: [("outcome", outcome)],
+                                 help: "DNSSEC signatures made (zone versions and answers), and answers refused (SERVFAIL) because the second's budget of new signatures was spent.")
+        })
         for kind in FailoverEvent.Kind.allCases { _ = failoverCounter(kind) }
     }
 
@@ -169,14 +172,10 @@ final class ControllerMetrics: Sendable {
     /// The exposition text, with the DNS response and per-policy query counts and the outbox (when it
     /// could be read) brought up to date first.
     func text(responses current: [Int], rateLimited limited: (dropped: Int, slipped: Int) = (0, 0), policies: [PolicyID: Int],
-              outbox counts: [String: Int]?) -> String {
+              outbox counts: [String: Int]?, signatures signed: (made: Int, refused: Int) = (0, 0)) -> String {
         updateFleetGauges()
-        rateLimitedCounted.withLock { counted in
-            for (index, value) in [limited.dropped, limited.slipped].enumerated() where value > counted[index] {
-                rateLimited[index].increment(by: Int64(value - counted[index]))
-                counted[index] = value
-            }
-        }
+        rateLimited.catchUp([limited.dropped, limited.slipped])
+        signatures.catchUp([signed.made, signed.refused])
         policyQueries.withLock { known in
             for (policy, value) in policies {
                 var entry = known[policy] ?? (registry.makeCounter(name: "switchyard_policy_queries_total",
@@ -191,12 +190,28 @@ final class ControllerMetrics: Sendable {
         if let counts {
             for (state, gauge) in outbox { gauge.set(Double(counts[state] ?? 0)) }
         }
-        responsesCounted.withLock { counted in
-            for (index, value) in current.enumerated() where index < Self.rcodes && value > counted[index] {
-                responses[index].increment(by: Int64(value - counted[index]))
+        responses.catchUp(Array(current.prefix(Self.rcodes)))
+        return registry.emitToString()
+    }
+}
+
+/// Counters that follow running totals kept elsewhere (the server's, the signature cache's): each read
+/// adds what the totals grew by since the last.
+private final class CaughtUpCounters: Sendable {
+    let counters: [Counter]
+    let counted: Mutex<[Int]>
+
+    init(_ counters: [Counter]) {
+        self.counters = counters
+        counted = Mutex([Int](repeating: 0, count: counters.count))
+    }
+
+    func catchUp(_ totals: [Int]) {
+        counted.withLock { counted in
+            for (index, value) in totals.enumerated() where index < counters.count && value > counted[index] {
+                counters[index].increment(by: Int64(value - counted[index]))
                 counted[index] = value
             }
         }
-        return registry.emitToString()
     }
 }

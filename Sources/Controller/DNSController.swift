@@ -108,7 +108,8 @@ public struct DNSController: Sendable {
             live: live, metrics: metrics, serving: { readiness.serving() }), logger: logger)
         let admin = AdminService(host: configuration.adminHost, port: configuration.adminPort, token: token, tls: configuration.adminTLS,
                                  backend: .init(live: live, store: store, inbox: inbox, keys: zoneKeys, metrics: metrics, snapshots: snapshots,
-                                                responses: { server.responsesByRCode }, rateLimited: { server.rateLimited }),
+                                                responses: { server.responsesByRCode }, rateLimited: { server.rateLimited },
+                                                signatures: core.settings.signatures),
                                  logger: logger, listening: { readiness.admin(listeningOn: $0) })
 
         let services: [any Service] = [DNSService(server: server, listening: { readiness.dns(listeningOn: $0) }),

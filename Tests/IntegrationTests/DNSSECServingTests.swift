@@ -9,15 +9,18 @@ import Testing
 /// `dnssec-keygen`'s file, and its DS is what `dnssec-dsfromkey` makes of the DNSKEY we serve.
 @Suite("DNSSEC, served and validated")
 struct DNSSECServingTests {
-    static func manifests(monitorPort: Int, dnssec: String = "{algorithm: ecdsap256sha256}") -> String {
+    /// The signed zone the DNSSEC tests serve, with a failover, a weighted and a geo policy; with
+    /// `secondaryPort`, a secondary on that loopback port.
+    static func manifests(monitorPort: Int, dnssec: String = "{algorithm: ecdsap256sha256}", secondaryPort: Int? = nil) -> String {
         """
         apiVersion: switchyard.io/v1
         kind: Zone
         metadata: {name: example.test}
         spec:
           ttl: 3600
-          soa: {primary: ns1, contact: hostmaster, negativeTtl: 300}
+          soa: {primary: ns1, contact: hostmaster, refresh: 3600, retry: 60, negativeTtl: 300}
           nameservers: [ns1, ns2]
+          secondaries: [\(secondaryPort.map { "{address: \"127.0.0.1:\($0)\"}" } ?? "")]
           dnssec: \(dnssec)
           records:
             - {name: ns1, type: A, values: [127.0.0.1]}
@@ -181,6 +184,14 @@ struct DNSSECServingTests {
         defer { tampered.stop() }
         let refused = try dig(["static.example.test", "A", "+rec"], port: tampered.port)
         #expect(refused.status == "SERVFAIL", "\(refused)")
+
+        // Signatures made are counted; none was refused for the budget.
+        let metrics = try run("curl", ["-s", controller.adminURL + "/metrics"]).output.split(separator: "\n")
+        func count(_ outcome: String) -> Double? {
+            metrics.first { $0.hasPrefix("switchyard_dnssec_signatures_total{outcome=\"\(outcome)\"}") }
+                .flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        #expect((count("made") ?? 0) > 10 && count("refused") == 0, "\(metrics.filter { $0.contains("dnssec") })")
     }
 
     @Test func theKeyIsKeptAcrossRestartsOrReadFromABindKeyFile() throws {

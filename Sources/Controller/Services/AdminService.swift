@@ -50,6 +50,8 @@ struct AdminService: Service, CustomStringConvertible {
         let snapshots: SnapshotReference
         let responses: @Sendable () -> [Int]
         let rateLimited: @Sendable () -> (dropped: Int, slipped: Int)
+        /// Where signed zones' signatures are made and counted.
+        let signatures: SignatureCache?
 
         func state(withSources: Bool) async throws -> AdminAPI.State {
             live.state(sources: withSources && live.generation > 0 ? try await store.latestSources() : [])
@@ -90,7 +92,8 @@ struct AdminService: Service, CustomStringConvertible {
 
         func metrics() async -> String {
             let outbox = try? await store.outboxCounts()
-            return metrics.text(responses: responses(), rateLimited: rateLimited(), policies: snapshots.load().policyQueryCounts(), outbox: outbox)
+            return metrics.text(responses: responses(), rateLimited: rateLimited(), policies: snapshots.load().policyQueryCounts(), outbox: outbox,
+                                signatures: signatures?.counts ?? (0, 0))
         }
     }
 }
