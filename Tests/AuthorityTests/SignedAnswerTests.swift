@@ -252,6 +252,34 @@ struct SignedAnswerTests {
         #expect(again.zones[Self.origin].map { SerialNumber.isGreater($0.serial, than: zone.serial) } == true)
     }
 
+    @Test func aLargeZoneIsSignedOnEveryCoreEachRRsetOnce() throws {
+        let records = (0..<1_500).map { "    - {name: h\($0), type: A, values: [10.0.\($0 >> 8).\($0 & 255)]}" }.joined(separator: "\n")
+        let text = """
+            apiVersion: switchyard.io/v1
+            kind: Zone
+            metadata: {name: example.com}
+            spec:
+              soa: {primary: ns1, contact: hostmaster}
+              nameservers: [ns1, ns2]
+              dnssec: {}
+              records:
+            \(records)
+            """
+        let state = try #require(ManifestCompiler.compile([ManifestSource(path: "big.yaml", text: text)]).state)
+        let key = try ZoneSigningKey.generate(algorithm: DNSSEC.ecdsaP256SHA256)
+        let snapshot = Snapshot.build(state, previous: nil, now: Self.now, options: Self.options(key: key, cache: SignatureCache(clock: { Self.now })))
+        let zone = try #require(snapshot.zones[Self.origin])
+        let all = try #require(zone.signed).records + zone.content.staticRecords()
+        let signatures = all.filter { $0.type == .rrsig }
+        // 1,500 A sets, the apex NS, SOA, DNSKEY, CDS and CDNSKEY sets, and an NSEC at each of the 1,501 names.
+        #expect(signatures.count == 1_500 + 5 + 1_501)
+        #expect(Set(signatures.map { record -> String in
+            guard case .unknown(_, let rdata) = record.data, let rrsig = try? RRSIG(rdata: rdata) else { return "" }
+            return "\(record.name) \(rrsig.typeCovered)"
+        }).count == signatures.count)
+        #expect(try Self.verifyAll(all + [zone.soa], key: key) == signatures.count)
+    }
+
     @Test func ed25519KeysSignToo() throws {
         let key = try ZoneSigningKey.generate(algorithm: DNSSEC.ed25519)
         let reread = try ZoneSigningKey(algorithm: DNSSEC.ed25519, privateKey: key.privateKey)

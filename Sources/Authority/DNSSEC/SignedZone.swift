@@ -1,4 +1,6 @@
 import DNSWire
+import Dispatch
+import Foundation
 import Model
 
 /// What a signed zone's version sends its secondaries besides its data: the key RRsets, an NSEC chain
@@ -63,13 +65,10 @@ final class SignedZone: Sendable {
         }
         let zone = content.model
         let nsecTTL = min(zone.ttl, zone.soa.negativeTTL)
+        // What to sign is gathered first, then signed on every core: a large zone's first signing (two
+        // signatures a record) is most of a config's build.
         var records: [ResourceRecord] = []
-        var expiration = UInt32.max
-        func sign(_ rrset: ArraySlice<ResourceRecord>) {
-            let signature = signer.presigned(rrset, now: now)
-            records.append(signature.record)
-            expiration = min(expiration, signature.expiration)
-        }
+        var unsigned: [ArraySlice<ResourceRecord>] = []
         // Names under a zone cut are the child's (glue): neither signed nor in the chain.
         let cuts = Set(content.nodes.filter { $0.value.isDelegation }.map(\.key))
         func isOccluded(_ name: Name) -> Bool {
@@ -85,7 +84,7 @@ final class SignedZone: Sendable {
         for rrset in keySets {
             let set = rrset.records(owner: zone.origin)
             records += set
-            sign(set[...])
+            unsigned.append(set[...])
         }
         var chain: [(key: [UInt8], name: Name, types: [RRType])] = []
         for (name, node) in content.nodes where !isOccluded(name) {
@@ -95,7 +94,7 @@ final class SignedZone: Sendable {
             if name == zone.origin { types += [.soa] + keySets.map(\.type) }
             chain.append((name.canonicalSortKey, name, types))
             for rrset in node.rrsets where !(node.isDelegation && rrset.type == .ns) {
-                sign(rrset.records(owner: name)[...])
+                unsigned.append(rrset.records(owner: name)[...])
             }
         }
         chain.sort { $0.key.lexicographicallyPrecedes($1.key) }
@@ -109,9 +108,31 @@ final class SignedZone: Sendable {
             let nsec = ResourceRecord(name: link.name, ttl: nsecTTL,
                                       data: .unknown(type: .nsec, data: NSEC(next: next, types: link.types + [.rrsig, .nsec]).rdata))
             records.append(nsec)
-            sign([nsec])
+            unsigned.append([nsec])
         }
+        let signed = sign(unsigned, with: signer, now: now)
+        records += signed.map(\.record)
+        let expiration = signed.map(\.expiration).min() ?? UInt32.max
         return Static(content: content, dnskey: signer.key.dnskey, records: records, policyOwners: policyOwners, expiration: expiration)
+    }
+
+    /// The signature over each RRset of `rrsets`, in order, made on every core for a large zone (the
+    /// cache is shared and locked briefly; the signing itself runs outside the lock).
+    private static func sign(_ rrsets: [ArraySlice<ResourceRecord>], with signer: ZoneSigner,
+                             now: UInt32) -> [(record: ResourceRecord, expiration: UInt32)] {
+        let workers = rrsets.count < 1_000 ? 1 : ProcessInfo.processInfo.activeProcessorCount
+        guard workers > 1 else { return rrsets.map { signer.presigned($0, now: now) } }
+        let results = UnsafeMutableBufferPointer<(record: ResourceRecord, expiration: UInt32)?>.allocate(capacity: rrsets.count)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let chunk = (rrsets.count + workers - 1) / workers
+        nonisolated(unsafe) let shared = results  // each index written by one worker only
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in worker * chunk..<min(rrsets.count, (worker + 1) * chunk) {
+                shared[index] = signer.presigned(rrsets[index], now: now)
+            }
+        }
+        return results.map { $0! }
     }
 
     /// The records of one version at the policy owners: each owner's NSEC (its static types and the
