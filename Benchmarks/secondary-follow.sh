@@ -7,7 +7,10 @@
 # IXFR is answered with the whole zone (what secondaries got before there was a journal), so the two
 # compare in the same run. See Benchmarks/README.md.
 #
-# Usage: Benchmarks/secondary-follow.sh [FLIPS] [RECORDS]   (default 10 flips, 100000 records)
+# With DNSSEC=1 the zone is signed (ECDSA P-256): each flip is then a new signed version (the answer,
+# its signature and NSEC, the SOA's signature), and the secondaries hold the signed zone.
+#
+# Usage: [DNSSEC=1] Benchmarks/secondary-follow.sh [FLIPS] [RECORDS]   (default 10 flips, 100000 records)
 set -euo pipefail
 flips="${1:-10}"
 records="${2:-100000}"
@@ -37,9 +40,9 @@ bind_port=$(free_port)
 knot_port=$(free_port)
 
 mkdir -p "$work/manifests"
-python3 - "$work/manifests/big.yaml" "$records" "$http_port" "$bind_port" "$knot_port" <<'PY'
+python3 - "$work/manifests/big.yaml" "$records" "$http_port" "$bind_port" "$knot_port" "${DNSSEC:-0}" <<'PY'
 import sys
-path, count, http, bind, knot = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+path, count, http, bind, knot, dnssec = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6] == "1"
 with open(path, "w") as f:
     f.write(f"""apiVersion: switchyard.io/v1
 kind: Zone
@@ -49,6 +52,7 @@ spec:
   soa: {{primary: ns1, contact: hostmaster, refresh: 3600, retry: 600}}
   nameservers: [ns1, ns2]
   secondaries: [{{address: "127.0.0.1:{bind}"}}, {{address: "127.0.0.1:{knot}"}}]
+{"  dnssec: {algorithm: ecdsap256sha256}" if dnssec else ""}
   records:
     - {{name: ns1, type: A, values: [192.0.2.53]}}
     - {{name: ns2, type: A, values: [192.0.2.54]}}

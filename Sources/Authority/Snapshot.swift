@@ -84,9 +84,14 @@ public final class Snapshot: Sendable {
             let policyRecords = transfer.records(for: policies)
             let secondaries = resolve(zone.secondaries + (catalogSecondaries[zone.name] ?? []), hostAddresses: options.hostAddresses)
             let earlier = previous?.zones[zone.origin]
-            var signing: ZoneVersioning.Signing? = nil
+            var signer: ZoneSigner? = nil
             if zone.dnssec != nil, let key = options.signingKeys[zone.origin], let cache = options.signatures {
-                let signer = ZoneSigner(key: key, origin: zone.origin, cache: cache)
+                signer = ZoneSigner(key: key, origin: zone.origin, cache: cache)
+            }
+            // What secondaries are sent signed is made only for a zone that has secondaries: our own
+            // answers are signed as they are asked.
+            var signing: ZoneVersioning.Signing? = nil
+            if let signer, !secondaries.isEmpty {
                 let statics = SignedZone.statics(for: content, signer: signer, earlier: earlier?.signed?.statics, now: now)
                 let records = SignedZone.versionRecords(statics, policyRecords: policyRecords, signer: signer,
                                                         nsecTTL: min(zone.ttl, zone.soa.negativeTTL), now: now)
@@ -95,12 +100,12 @@ public final class Snapshot: Sendable {
             let version = ZoneVersioning.next(after: earlier, content: content, policyRecords: policyRecords, signing: signing,
                                               restored: options.restored[zone.origin], now: now, limits: options.journal)
             if let earlier, earlier.content === content, earlier.serial == version.serial, earlier.policies == policies,
-               earlier.secondaries == secondaries, earlier.signed === version.signed {
+               earlier.secondaries == secondaries, earlier.signed === version.signed, earlier.signer?.key.dnskey == signer?.key.dnskey {
                 built.append(earlier)
             } else {
                 built.append(ZoneData(content: content, policies: policies, policyRecords: policyRecords, serial: version.serial,
                                       journal: version.journal, digest: version.digest, secondaries: secondaries,
-                                      signer: signing?.signer, signed: version.signed))
+                                      signer: signer, signed: version.signed))
             }
         }
         return Snapshot(zones: built, failoverMemory: remembered, geoip: geoip,

@@ -18,6 +18,7 @@ struct SignedAnswerTests {
           ttl: 3600
           soa: {primary: ns1, contact: hostmaster, negativeTtl: 300}
           nameservers: [ns1, ns2]
+          secondaries: [{address: 192.0.2.53}]
           dnssec: {algorithm: ecdsap256sha256}
           records:
             - {name: ns1, type: A, values: [192.0.2.53]}
@@ -261,6 +262,7 @@ struct SignedAnswerTests {
             spec:
               soa: {primary: ns1, contact: hostmaster}
               nameservers: [ns1, ns2]
+              secondaries: [{address: 192.0.2.53}]
               dnssec: {}
               records:
             \(records)
@@ -278,6 +280,17 @@ struct SignedAnswerTests {
             return "\(record.name) \(rrsig.typeCovered)"
         }).count == signatures.count)
         #expect(try Self.verifyAll(all + [zone.soa], key: key) == signatures.count)
+    }
+
+    @Test func withoutSecondariesNothingIsSignedAhead() throws {
+        let unshared = Self.manifests.replacingOccurrences(of: "  secondaries: [{address: 192.0.2.53}]\n", with: "")
+        let state = try #require(ManifestCompiler.compile([ManifestSource(path: "zones.yaml", text: unshared)]).state)
+        let key = try ZoneSigningKey.generate(algorithm: DNSSEC.ecdsaP256SHA256)
+        let cache = SignatureCache(clock: { Self.now })
+        let snapshot = Snapshot.build(state, health: Self.health("192.0.2.10", .up), previous: nil, now: Self.now,
+                                      options: Self.options(key: key, cache: cache))
+        #expect(snapshot.zones[Self.origin]?.signed == nil && cache.counts.made == 0)
+        #expect(try Self.verifyAll(Self.answer("static.example.com", .a, from: snapshot).answers, key: key) == 1)
     }
 
     @Test func ed25519KeysSignToo() throws {

@@ -17,8 +17,8 @@ extension Lookup {
     mutating func addSignatures(compactAnswersOK: Bool) -> Bool {
         guard let signedAnswers = signed(answers), var signedAuthority = signed(authority) else { return false }
         if let denial, let signer = denial.zone.signer {
-            // A name of 255 octets has no successor by prepending; its denial stays unsigned (bogus), as
-            // such a name cannot be asked for in a message that also carries a useful answer anyway.
+            // A name within two octets of the 255 limit has no successor by prepending a label: its denial
+            // goes without NSEC, and validators fail it. Any other successor would deny names that may exist.
             if let next = try? denial.owner.prepending(label: [0]) {
                 let types = denial.types.map { $0 + [.rrsig, .nsec] } ?? [.rrsig, .nsec, .nxname]
                 let nsec = ResourceRecord(name: denial.owner, ttl: denial.zone.negativeSOA.ttl,
