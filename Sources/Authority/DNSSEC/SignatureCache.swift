@@ -22,7 +22,9 @@ public final class SignatureCache: Sendable {
     }
 
     struct Key: Hashable {
-        let keyTag: UInt16
+        /// The whole key, not its tag: a new key may have the old one's tag.
+        let key: DNSKEY
+        /// Compared and hashed without case, as names are.
         let owner: Name
         let type: RRType
         let ttl: UInt32
@@ -58,7 +60,7 @@ public final class SignatureCache: Sendable {
     /// and no budget: what it signs is bounded by the config, not by queries.
     public func signature(owner: Name, type: RRType, ttl: UInt32, data: [RData], key: ZoneSigningKey, signer: Name,
                           now: UInt32? = nil) -> RRSIG? {
-        let cacheKey = Key(keyTag: key.keyTag, owner: owner.lowercased(), type: type, ttl: ttl, data: data)
+        let cacheKey = Key(key: key.dnskey, owner: owner, type: type, ttl: ttl, data: data)
         let budgeted = now == nil
         let now = now ?? clock()
         enum Found { case cached(RRSIG), make, refused }
