@@ -19,6 +19,7 @@ echo "validate: checking the example manifests"
 .build/debug/switchyard validate examples/fleet
 .build/debug/switchyard validate examples/targets
 .build/debug/switchyard validate examples/secondaries
+.build/debug/switchyard validate examples/dnssec
 
 bad=Tests/ManifestsTests/Fixtures/invalid/scalars.yaml
 if "$checker" --schemafile schemas/manifest.schema.json "$bad" >/dev/null 2>&1; then

@@ -54,6 +54,13 @@ struct ExampleManifestTests {
         #expect(catalog.secondaries.map(\.description) == ["127.0.0.1:5301 key xfr. (hmac-sha256, env:SWITCHYARD_TSIG_XFR)"])
     }
 
+    @Test func signedZone() throws {
+        let state = try compileExamples("examples/dnssec", files: 1)
+        let zone = try #require(state.zones.first)
+        #expect(zone.dnssec == ZoneSigning(algorithm: .ecdsap256sha256))
+        #expect(zone.records.contains { $0.type == .ds && $0.owner == (try? Name("shop.example.org.")) })
+    }
+
     @Test func monitorsAndNotifier() throws {
         let state = try compileExamples()
         #expect(state.monitors.map(\.name) == ["api", "echo", "smtp", "web"])
