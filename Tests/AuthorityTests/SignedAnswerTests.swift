@@ -2,6 +2,7 @@ import Crypto
 import DNSWire
 import Manifests
 import Model
+import Synchronization
 import Testing
 @testable import Authority
 
@@ -59,7 +60,7 @@ struct SignedAnswerTests {
     }()
     static let origin = try! Name("example.com.")
 
-    /// A P-256 key and a cache whose clock is `clock`.
+    /// Build options that sign example.com with `key`, its signatures kept in `cache`.
     static func options(key: ZoneSigningKey, cache: SignatureCache) -> Snapshot.BuildOptions {
         Snapshot.BuildOptions(signingKeys: [origin: key], signatures: cache)
     }
@@ -187,8 +188,8 @@ struct SignedAnswerTests {
         let key = try ZoneSigningKey.generate(algorithm: DNSSEC.ecdsaP256SHA256)
         var limits = SignatureCache.Limits()
         limits.newPerSecond = 2
-        nonisolated(unsafe) var clock = Self.now
-        let cache = SignatureCache(limits: limits, clock: { clock })
+        let clock = Mutex(Self.now)
+        let cache = SignatureCache(limits: limits, clock: { clock.withLock { $0 } })
         let first = Snapshot.build(Self.state, health: Self.health("192.0.2.10", .up), previous: nil, now: Self.now,
                                    options: Self.options(key: key, cache: cache))
         // The version was signed at build time, outside the budget: these answers cost no new signature.
@@ -202,16 +203,16 @@ struct SignedAnswerTests {
         #expect(cache.counts.made == made)
 
         // Distinct names asked (each a new NSEC to sign): two a second, then SERVFAIL until the next second.
-        clock += 10
+        clock.withLock { $0 += 10 }
         #expect(try Self.answer("one.example.com", .a, from: second).rcode == .noError)
         #expect(try Self.answer("two.example.com", .a, from: second).rcode == .noError)
         #expect(try Self.answer("three.example.com", .a, from: second).rcode == .serverFailure)
         #expect(cache.counts.refused == 1)
-        clock += 1
+        clock.withLock { $0 += 1 }
         #expect(try Self.answer("three.example.com", .a, from: second).rcode == .noError)
 
         // Four days before expiry a signature is made again.
-        clock = Self.now + 3 * 86_400 + 1
+        clock.withLock { $0 = Self.now + 3 * 86_400 + 1 }
         #expect(try Self.answer("static.example.com", .a, from: second).answers.last != signature)
     }
 

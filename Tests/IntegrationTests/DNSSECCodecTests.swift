@@ -52,7 +52,7 @@ struct DNSSECCodecTests {
         let bind = try BINDServer(primaryOf: "example.test", zoneText: try String(contentsOf: signed, encoding: .utf8), port: try freeLoopbackPort(),
                                   updateKey: ("unused", "hmac-sha256", Data("unused-unused-unused-unused-0032".utf8).base64EncodedString()))
         defer { bind.stop() }
-        #expect(try waitUntil(seconds: 10) { (try? dig(["www.example.test", "A"], port: bind.port).answer.count) == 2 }, "\(bind.logText)")
+        #expect(waitUntil(seconds: 10) { (try? dig(["www.example.test", "A"], port: bind.port).answer.count) == 2 }, "\(bind.logText)")
 
         let key = try P256.Signing.PublicKey(rawRepresentation: publicKey)
         let client = try UDPClient(host: "127.0.0.1", port: bind.port)
