@@ -87,13 +87,10 @@ extension RData: CustomStringConvertible {
                   let digestType = UInt8(tokens[2].text) else {
                 throw PresentationError("invalid \(type) data \(shown); expected \(form)")
             }
-            var digest: [UInt8] = []
-            var pending: UInt8? = nil
-            for byte in tokens.dropFirst(3).flatMap(\.raw) {
-                guard let nibble = hexValue(byte) else { throw PresentationError("invalid hex digest in \(type) data \(shown); expected \(form)") }
-                if let high = pending { digest.append(high << 4 | nibble); pending = nil } else { pending = nibble }
+            guard let (digest, halfOctet) = hexOctets(tokens.dropFirst(3)) else {
+                throw PresentationError("invalid hex digest in \(type) data \(shown); expected \(form)")
             }
-            guard pending == nil else { throw PresentationError("\(type) digest in \(shown) has an odd number of hex digits") }
+            guard !halfOctet else { throw PresentationError("\(type) digest in \(shown) has an odd number of hex digits") }
             self = .unknown(type: type, data: DS(keyTag: keyTag, algorithm: algorithm, digestType: digestType, digest: digest).rdata)
         default:
             throw PresentationError("\(type) data \(shown) has no typed form here; write it as \\# <length> <hex>, such as \"\\# 4 0a000001\"")
@@ -107,23 +104,11 @@ extension RData: CustomStringConvertible {
         guard let lengthToken = tokens.first, let length = UInt16(lengthToken.text) else {
             throw PresentationError("invalid generic data \(shown); expected \(form)")
         }
-        var data: [UInt8] = []
-        var pending: UInt8? = nil
-        for token in tokens.dropFirst() {
-            for byte in token.raw {
-                guard let nibble = hexValue(byte) else {
-                    throw PresentationError("invalid hex in generic data \(shown); expected \(form)")
-                }
-                if let high = pending {
-                    data.append(high << 4 | nibble)
-                    pending = nil
-                } else {
-                    pending = nibble
-                }
-            }
+        guard let (data, halfOctet) = hexOctets(tokens.dropFirst()) else {
+            throw PresentationError("invalid hex in generic data \(shown); expected \(form)")
         }
-        guard pending == nil, data.count == Int(length) else {
-            throw PresentationError("generic data \(shown) says \(length) octets but holds \(data.count)\(pending == nil ? "" : " and a half"); the length must match the hex")
+        guard !halfOctet, data.count == Int(length) else {
+            throw PresentationError("generic data \(shown) says \(length) octets but holds \(data.count)\(halfOctet ? " and a half" : ""); the length must match the hex")
         }
         guard typedTypes.contains(type) else { return .unknown(type: type, data: data) }
         let result = data.withUnsafeBytes { bytes in
@@ -169,6 +154,23 @@ extension RData {
         default: nil
         }
     }
+}
+
+/// The octets that hex digits spread over `tokens` spell, and whether a last digit was left over; nil
+/// when a token holds anything but hex digits.
+private func hexOctets(_ tokens: some Sequence<PresentationToken>) -> (octets: [UInt8], halfOctet: Bool)? {
+    var octets: [UInt8] = []
+    var pending: UInt8? = nil
+    for byte in tokens.lazy.flatMap(\.raw) {
+        guard let nibble = hexValue(byte) else { return nil }
+        if let high = pending {
+            octets.append(high << 4 | nibble)
+            pending = nil
+        } else {
+            pending = nibble
+        }
+    }
+    return (octets, pending != nil)
 }
 
 /// Reads a 16-bit decimal field.
